@@ -1,0 +1,27 @@
+# alpaca: the Alpaca Trading API v2 as a PostgreSQL extension
+
+EXTENSION = alpaca
+MODULE_big = alpaca
+DATA = alpaca--1.0.sql
+PGFILEDESC = "alpaca - Alpaca Trading API v2 from SQL"
+
+# one file per concern: plumbing first, then one file per API area
+OBJS = \
+	src/alpaca.o src/guc.o src/http.o src/errors.o src/rows.o src/api.o \
+	src/account.o src/calendar.o src/assets.o src/orders.o src/positions.o
+
+# the regression suites run in this order against a live simulator
+REGRESS = setup account market assets orders positions errors secrets cancel spec_coverage
+REGRESS_OPTS = --load-extension=alpaca
+
+PG_CPPFLAGS = -Isrc -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror
+SHLIB_LINK = -lcurl -ljson-c
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# the simulator and the tests that do not need PostgreSQL
+.PHONY: sim-check
+sim-check:
+	python3 sim/test_sim.py

@@ -1,0 +1,55 @@
+# Shared by scripts/test and scripts/demo: install what is missing, build,
+# and start the simulator.  Sourced, not run.
+
+SIM_KEY_ID=PKSIMULATOR0000000001
+SIM_SECRET=sim-secret-0000000000000000000000000000
+
+need_packages() {
+    local missing=()
+    for p in postgresql-15 postgresql-server-dev-15 postgresql-common libcurl4-openssl-dev \
+             libjson-c-dev python3 tzdata make gcc "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        if [ "$(id -u)" != 0 ]; then
+            echo "missing Debian packages: ${missing[*]} (run as root to install them)" >&2
+            exit 1
+        fi
+        echo "installing: ${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+}
+
+build_and_install() {
+    make -s clean >/dev/null
+    make -s
+    make -s install >/dev/null
+}
+
+# start_sim DIR: the simulator on a free loopback port; sets SIM_PORT, SIM_PID
+start_sim() {
+    local dir=$1
+    rm -f "$dir/sim.port"
+    python3 sim/alpaca_sim.py --port 0 --port-file "$dir/sim.port" \
+        --key-id "$SIM_KEY_ID" --secret-key "$SIM_SECRET" 2>"$dir/sim.log" &
+    SIM_PID=$!
+    for _ in $(seq 100); do
+        [ -s "$dir/sim.port" ] && break
+        sleep 0.1
+    done
+    if [ ! -s "$dir/sim.port" ]; then
+        echo "the simulator did not start:" >&2
+        cat "$dir/sim.log" >&2
+        exit 1
+    fi
+    SIM_PORT=$(cat "$dir/sim.port")
+}
+
+# the server settings a real deployment puts in postgresql.conf
+pg_options() {
+    echo "-o shared_preload_libraries=alpaca"
+    echo "-o alpaca.base_url=http://127.0.0.1:$SIM_PORT"
+    echo "-o alpaca.key_id=$SIM_KEY_ID"
+    echo "-o alpaca.secret_key=$SIM_SECRET"
+}

@@ -1,0 +1,106 @@
+/*
+ * account.c
+ *		The account, its configurations, and the raw request escape hatch.
+ */
+#include "postgres.h"
+
+#include "json_c.h"
+
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+
+#include "api.h"
+
+PG_FUNCTION_INFO_V1(alpaca_account);
+PG_FUNCTION_INFO_V1(alpaca_account_configurations);
+PG_FUNCTION_INFO_V1(alpaca_update_account_configurations);
+PG_FUNCTION_INFO_V1(alpaca_request);
+
+Datum
+alpaca_account(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+
+	alpaca_request_init(&req, "GET", "/v2/account");
+	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+}
+
+Datum
+alpaca_account_configurations(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+
+	alpaca_request_init(&req, "GET", "/v2/account/configurations");
+	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+}
+
+static const char *const dtbp_checks[] = {"both", "entry", "exit", NULL};
+static const char *const confirm_emails[] = {"all", "none", NULL};
+
+/*
+ * Arguments: dtbp_check, trade_confirm_email, suspend_trade, no_shorting,
+ * fractional_trading, max_margin_multiplier, pdt_check,
+ * max_options_trading_level, ptp_no_exception_entry,
+ * disable_overnight_trading.  NULL leaves a setting as it is.
+ */
+Datum
+alpaca_update_account_configurations(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+	char	   *mult;
+
+	alpaca_request_init(&req, "PATCH", "/v2/account/configurations");
+	alpaca_body_string(&req, "dtbp_check", alpaca_arg_enum(fcinfo, 0, "dtbp_check", dtbp_checks));
+	alpaca_body_string(&req, "trade_confirm_email",
+					   alpaca_arg_enum(fcinfo, 1, "trade_confirm_email", confirm_emails));
+	alpaca_body_raw(&req, "suspend_trade", alpaca_arg_bool(fcinfo, 2));
+	alpaca_body_raw(&req, "no_shorting", alpaca_arg_bool(fcinfo, 3));
+	alpaca_body_raw(&req, "fractional_trading", alpaca_arg_bool(fcinfo, 4));
+	mult = alpaca_arg_int(fcinfo, 5, "max_margin_multiplier", 1, 4);
+	alpaca_require(mult == NULL || strcmp(mult, "3") != 0,
+				   "max_margin_multiplier must be 1, 2 or 4", NULL);
+	alpaca_body_string(&req, "max_margin_multiplier", mult);
+	alpaca_body_string(&req, "pdt_check", alpaca_arg_enum(fcinfo, 6, "pdt_check", dtbp_checks));
+	alpaca_body_raw(&req, "max_options_trading_level",
+					alpaca_arg_int(fcinfo, 7, "max_options_trading_level", 0, 3));
+	alpaca_body_raw(&req, "ptp_no_exception_entry", alpaca_arg_bool(fcinfo, 8));
+	alpaca_body_raw(&req, "disable_overnight_trading", alpaca_arg_bool(fcinfo, 9));
+	alpaca_require(req.body.len > 0, "no configuration to change",
+				   "Name at least one setting, e.g. alpaca_update_account_configurations(no_shorting => true).");
+	alpaca_body_finish(&req);
+	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+}
+
+static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", NULL};
+
+/*
+ * alpaca_request(method, path, body): any endpoint, answered as jsonb, for
+ * fields and operations no typed function covers yet.  The path must start
+ * with "/" so that it can only extend alpaca.base_url, never replace its
+ * host (as "@host/..." would).
+ */
+Datum
+alpaca_request(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+	char	   *method = alpaca_arg_text(fcinfo, 0);
+	char	   *path = alpaca_arg_text(fcinfo, 1);
+	json_object *out;
+
+	alpaca_require(method != NULL && path != NULL, "method and path must not be NULL", NULL);
+	alpaca_check_enum("method", method, methods);
+	alpaca_require(path[0] == '/', "path must start with \"/\"",
+				   "Give the path below alpaca.base_url, e.g. '/v2/account'.");
+	for (const char *p = path; *p; p++)
+		alpaca_require((unsigned char) *p > ' ' && *p != '#' && (unsigned char) *p != 0x7f,
+					   "path must not contain spaces, control characters or \"#\"",
+					   "Percent-encode such characters.");
+	alpaca_request_init(&req, method, path);
+	if (!PG_ARGISNULL(2))
+		appendStringInfoString(&req.body,
+							   DatumGetCString(DirectFunctionCall1(jsonb_out, PG_GETARG_DATUM(2))));
+	(void) alpaca_send_status(&req, &out);
+	if (out == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(alpaca_jsonb_datum(out));
+}

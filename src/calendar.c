@@ -1,0 +1,44 @@
+/*
+ * calendar.c
+ *		The market clock and the trading calendar.
+ */
+#include "postgres.h"
+
+#include "json_c.h"
+
+#include "utils/date.h"
+
+#include "api.h"
+
+PG_FUNCTION_INFO_V1(alpaca_clock);
+PG_FUNCTION_INFO_V1(alpaca_calendar);
+
+Datum
+alpaca_clock(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+
+	alpaca_request_init(&req, "GET", "/v2/clock");
+	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+}
+
+static const char *const date_types[] = {"TRADING", "SETTLEMENT", NULL};
+
+/* alpaca_calendar(start date, "end" date, date_type text) */
+Datum
+alpaca_calendar(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+	AlpacaRowSink *sink;
+
+	alpaca_request_init(&req, "GET", "/v2/calendar");
+	alpaca_query(&req, "start", alpaca_arg_date(fcinfo, 0));
+	alpaca_query(&req, "end", alpaca_arg_date(fcinfo, 1));
+	alpaca_query(&req, "date_type", alpaca_arg_enum(fcinfo, 2, "date_type", date_types));
+	alpaca_require(PG_ARGISNULL(0) || PG_ARGISNULL(1) ||
+				   PG_GETARG_DATEADT(0) <= PG_GETARG_DATEADT(1),
+				   "start must not be after end", NULL);
+	sink = alpaca_rows_begin(fcinfo);
+	alpaca_rows_add(sink, alpaca_send(&req));
+	return (Datum) 0;
+}

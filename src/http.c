@@ -1,0 +1,286 @@
+/*
+ * http.c
+ *		One request to the Alpaca API over libcurl.
+ *
+ * A single easy handle lives for the whole backend so that consecutive
+ * calls reuse the TLS connection; that is most of the cost of a call.
+ * The transfer runs through the multi interface in short slices so that
+ * query cancel and statement_timeout are honoured within ~50 ms rather than
+ * when curl's own timeout expires.
+ *
+ * The response is collected in malloc'd memory: the write callback runs
+ * inside libcurl, where an ereport (palloc failing) must not longjmp.
+ */
+#include "postgres.h"
+
+#include <curl/curl.h>
+
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/memutils.h"
+
+#include "guc.h"
+#include "http.h"
+
+#define ALPACA_MAX_RESPONSE (256 * 1024 * 1024)
+#define ALPACA_POLL_MS 50
+
+static CURL *alpaca_curl = NULL;
+static CURLM *alpaca_multi = NULL;
+
+typedef struct RawBuffer
+{
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+	bool		overflow;
+} RawBuffer;
+
+typedef struct HeaderState
+{
+	int			retry_after;
+} HeaderState;
+
+void
+alpaca_http_init(void)
+{
+	if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK)
+		elog(ERROR, "could not initialize libcurl");
+}
+
+static size_t
+write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	RawBuffer  *buf = (RawBuffer *) userdata;
+	size_t		n = size * nmemb;
+
+	if (buf->len + n + 1 > buf->cap)
+	{
+		size_t		cap = Max(buf->cap * 2, buf->len + n + 1 + 8192);
+		char	   *p;
+
+		if (cap > ALPACA_MAX_RESPONSE)
+		{
+			buf->overflow = true;
+			return 0;
+		}
+		p = realloc(buf->data, cap);
+		if (p == NULL)
+		{
+			buf->overflow = true;
+			return 0;
+		}
+		buf->data = p;
+		buf->cap = cap;
+	}
+	memcpy(buf->data + buf->len, ptr, n);
+	buf->len += n;
+	buf->data[buf->len] = '\0';
+	return n;
+}
+
+static size_t
+header_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	HeaderState *hs = (HeaderState *) userdata;
+	size_t		n = size * nmemb;
+
+	if (n > 12 && pg_strncasecmp(ptr, "retry-after:", 12) == 0)
+	{
+		char		tmp[32];
+		size_t		len = Min(n - 12, sizeof(tmp) - 1);
+
+		memcpy(tmp, ptr + 12, len);
+		tmp[len] = '\0';
+		hs->retry_after = atoi(tmp);
+	}
+	return n;
+}
+
+static void
+ensure_handles(void)
+{
+	if (alpaca_curl == NULL)
+	{
+		alpaca_curl = curl_easy_init();
+		if (alpaca_curl == NULL)
+			elog(ERROR, "could not create a libcurl handle");
+	}
+	if (alpaca_multi == NULL)
+	{
+		alpaca_multi = curl_multi_init();
+		if (alpaca_multi == NULL)
+			elog(ERROR, "could not create a libcurl multi handle");
+	}
+}
+
+/*
+ * Perform one request.  Returns ALPACA_TRANSPORT_OK with resp filled in
+ * whenever an HTTP status arrived (of any value); otherwise a classification
+ * of the failure and a palloc'd message in *errmsg.  Query cancel escapes by
+ * ereport, with every curl resource released.
+ */
+AlpacaTransportError
+alpaca_http_perform(const char *method, const char *path_and_query,
+					const char *body, AlpacaResponse *resp, char **errmsg)
+{
+	struct curl_slist *volatile headers = NULL;
+	RawBuffer	buf = {0};
+	HeaderState hs = {-1};
+	char		errbuf[CURL_ERROR_SIZE];
+	StringInfoData url;
+	StringInfoData hdr;
+	volatile CURLcode result = CURLE_OK;
+	volatile long status = 0;
+	volatile curl_off_t uploaded = 0;
+	volatile bool added = false;
+	size_t		baselen;
+
+	ensure_handles();
+
+	initStringInfo(&url);
+	baselen = strlen(alpaca_base_url);
+	while (baselen > 0 && alpaca_base_url[baselen - 1] == '/')
+		baselen--;
+	appendBinaryStringInfo(&url, alpaca_base_url, baselen);
+	appendStringInfoString(&url, path_and_query);
+
+	curl_easy_reset(alpaca_curl);
+	errbuf[0] = '\0';
+
+	PG_TRY();
+	{
+		struct curl_slist *h;
+		int			running = 1;
+		long		st = 0;
+		curl_off_t	up = 0;
+		CURLMsg    *msg;
+		int			left;
+
+		/* key headers are built on the stack of a StringInfo, never logged */
+		initStringInfo(&hdr);
+		appendStringInfo(&hdr, "APCA-API-KEY-ID: %s", alpaca_key_id);
+		h = curl_slist_append(headers, hdr.data);
+		if (h == NULL)
+			elog(ERROR, "out of memory");
+		headers = h;
+		resetStringInfo(&hdr);
+		appendStringInfo(&hdr, "APCA-API-SECRET-KEY: %s", alpaca_secret_key);
+		h = curl_slist_append(headers, hdr.data);
+		explicit_bzero(hdr.data, hdr.len);
+		if (h == NULL)
+			elog(ERROR, "out of memory");
+		headers = h;
+		h = curl_slist_append(headers, "Accept: application/json");
+		if (h == NULL)
+			elog(ERROR, "out of memory");
+		headers = h;
+		if (body)
+		{
+			h = curl_slist_append(headers, "Content-Type: application/json");
+			if (h == NULL)
+				elog(ERROR, "out of memory");
+			headers = h;
+		}
+		/* no "Expect: 100-continue" round trip before a body */
+		h = curl_slist_append(headers, "Expect:");
+		if (h == NULL)
+			elog(ERROR, "out of memory");
+		headers = h;
+
+		curl_easy_setopt(alpaca_curl, CURLOPT_URL, url.data);
+		curl_easy_setopt(alpaca_curl, CURLOPT_HTTPHEADER, headers);
+		curl_easy_setopt(alpaca_curl, CURLOPT_CUSTOMREQUEST, method);
+		if (body)
+		{
+			curl_easy_setopt(alpaca_curl, CURLOPT_POSTFIELDS, body);
+			curl_easy_setopt(alpaca_curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) strlen(body));
+		}
+		else if (strcmp(method, "GET") == 0)
+			curl_easy_setopt(alpaca_curl, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(alpaca_curl, CURLOPT_WRITEFUNCTION, write_cb);
+		curl_easy_setopt(alpaca_curl, CURLOPT_WRITEDATA, &buf);
+		curl_easy_setopt(alpaca_curl, CURLOPT_HEADERFUNCTION, header_cb);
+		curl_easy_setopt(alpaca_curl, CURLOPT_HEADERDATA, &hs);
+		curl_easy_setopt(alpaca_curl, CURLOPT_ERRORBUFFER, errbuf);
+		curl_easy_setopt(alpaca_curl, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(alpaca_curl, CURLOPT_TIMEOUT_MS, (long) alpaca_timeout_ms);
+		curl_easy_setopt(alpaca_curl, CURLOPT_CONNECTTIMEOUT_MS, (long) Min(alpaca_timeout_ms, 10000));
+		/* a redirect could carry the key headers to another host */
+		curl_easy_setopt(alpaca_curl, CURLOPT_FOLLOWLOCATION, 0L);
+		curl_easy_setopt(alpaca_curl, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(alpaca_curl, CURLOPT_USERAGENT, "pg-alpaca/1.0");
+		curl_easy_setopt(alpaca_curl, CURLOPT_TCP_KEEPALIVE, 1L);
+
+		if (curl_multi_add_handle(alpaca_multi, alpaca_curl) != CURLM_OK)
+			elog(ERROR, "could not start a libcurl transfer");
+		added = true;
+
+		while (running)
+		{
+			CURLMcode	mc;
+
+			CHECK_FOR_INTERRUPTS();
+			mc = curl_multi_perform(alpaca_multi, &running);
+			if (mc != CURLM_OK)
+				elog(ERROR, "libcurl failed: %s", curl_multi_strerror(mc));
+			if (!running)
+				break;
+			mc = curl_multi_poll(alpaca_multi, NULL, 0, ALPACA_POLL_MS, NULL);
+			if (mc != CURLM_OK)
+				elog(ERROR, "libcurl failed: %s", curl_multi_strerror(mc));
+		}
+		while ((msg = curl_multi_info_read(alpaca_multi, &left)) != NULL)
+		{
+			if (msg->msg == CURLMSG_DONE && msg->easy_handle == alpaca_curl)
+				result = msg->data.result;
+		}
+		curl_easy_getinfo(alpaca_curl, CURLINFO_RESPONSE_CODE, &st);
+		curl_easy_getinfo(alpaca_curl, CURLINFO_SIZE_UPLOAD_T, &up);
+		status = st;
+		uploaded = up;
+
+		resp->status = status;
+		resp->retry_after = hs.retry_after;
+		resp->body_len = buf.len;
+		resp->body = palloc(buf.len + 1);
+		if (buf.len)
+			memcpy(resp->body, buf.data, buf.len);
+		resp->body[buf.len] = '\0';
+	}
+	PG_FINALLY();
+	{
+		if (added)
+			curl_multi_remove_handle(alpaca_multi, alpaca_curl);
+		/* the handle keeps no pointer to freed memory into the next call */
+		curl_easy_setopt(alpaca_curl, CURLOPT_HTTPHEADER, NULL);
+		curl_easy_setopt(alpaca_curl, CURLOPT_ERRORBUFFER, NULL);
+		curl_slist_free_all(headers);
+		free(buf.data);
+	}
+	PG_END_TRY();
+
+	if (result == CURLE_OK && status > 0)
+		return ALPACA_TRANSPORT_OK;
+
+	if (buf.overflow)
+		*errmsg = psprintf("response larger than %d MB", ALPACA_MAX_RESPONSE / (1024 * 1024));
+	else
+		*errmsg = pstrdup(errbuf[0] ? errbuf : curl_easy_strerror(result));
+
+	switch (result)
+	{
+		case CURLE_COULDNT_RESOLVE_HOST:
+		case CURLE_COULDNT_RESOLVE_PROXY:
+		case CURLE_COULDNT_CONNECT:
+		case CURLE_SSL_CONNECT_ERROR:
+		case CURLE_PEER_FAILED_VERIFICATION:
+		case CURLE_URL_MALFORMAT:
+		case CURLE_UNSUPPORTED_PROTOCOL:
+			return ALPACA_TRANSPORT_NOT_SENT;
+		default:
+			/* nothing uploaded and no connection: the request never left */
+			return (status == 0 && uploaded == 0 && body != NULL) ?
+				ALPACA_TRANSPORT_NOT_SENT : ALPACA_TRANSPORT_MAYBE_SENT;
+	}
+}

@@ -1,0 +1,35 @@
+/*
+ * http.h
+ *		The transport: one HTTPS request to the Alpaca API, cancellable.
+ */
+#ifndef ALPACA_HTTP_H
+#define ALPACA_HTTP_H
+
+typedef struct AlpacaResponse
+{
+	long		status;			/* HTTP status, 0 when nothing came back */
+	char	   *body;			/* palloc'd, NUL-terminated */
+	size_t		body_len;
+	int			retry_after;	/* seconds from Retry-After, or -1 */
+} AlpacaResponse;
+
+/*
+ * How a request failed before any HTTP status arrived.  The distinction
+ * matters to order placement: after a failure past the point of sending,
+ * Alpaca may have acted on the request.
+ */
+typedef enum AlpacaTransportError
+{
+	ALPACA_TRANSPORT_OK = 0,
+	ALPACA_TRANSPORT_NOT_SENT,	/* could not connect: nothing reached Alpaca */
+	ALPACA_TRANSPORT_MAYBE_SENT /* timed out or cut off after sending */
+} AlpacaTransportError;
+
+extern void alpaca_http_init(void);
+extern AlpacaTransportError alpaca_http_perform(const char *method,
+												const char *path_and_query,
+												const char *body,
+												AlpacaResponse *resp,
+												char **errmsg);
+
+#endif

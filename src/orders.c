@@ -1,0 +1,405 @@
+/*
+ * orders.c
+ *		Placing, listing, replacing and canceling orders.
+ *
+ * An order must never be lost or placed twice.  Every order is sent with a
+ * client_order_id (ours if the caller gave none); when the connection fails
+ * after the request may have left, the order is looked up by that id before
+ * any error is raised, so the caller learns whether it exists.  A retry with
+ * the same client_order_id is refused by Alpaca as a duplicate.
+ */
+#include "postgres.h"
+
+#include "json_c.h"
+
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+
+#include "api.h"
+#include "errors.h"
+
+PG_FUNCTION_INFO_V1(alpaca_place_order);
+PG_FUNCTION_INFO_V1(alpaca_orders);
+PG_FUNCTION_INFO_V1(alpaca_order);
+PG_FUNCTION_INFO_V1(alpaca_order_by_client_id);
+PG_FUNCTION_INFO_V1(alpaca_replace_order);
+PG_FUNCTION_INFO_V1(alpaca_cancel_order);
+PG_FUNCTION_INFO_V1(alpaca_cancel_all_orders);
+
+static const char *const sides[] = {"buy", "sell", NULL};
+static const char *const order_types[] = {"market", "limit", "stop", "stop_limit", "trailing_stop", NULL};
+static const char *const tifs[] = {"day", "gtc", "opg", "cls", "ioc", "fok", NULL};
+static const char *const order_classes[] = {"simple", "bracket", "oco", "oto", "mleg", NULL};
+static const char *const intents[] = {"buy_to_open", "buy_to_close", "sell_to_open", "sell_to_close", NULL};
+static const char *const list_statuses[] = {"open", "closed", "all", NULL};
+static const char *const directions[] = {"asc", "desc", NULL};
+static const char *const asset_classes[] = {"us_equity", "us_option", "crypto", "all", NULL};
+
+#define MAX_CLIENT_ORDER_ID 128
+
+/* Argument positions of alpaca_place_order, as declared in SQL. */
+enum
+{
+	PO_SYMBOL, PO_QTY, PO_SIDE, PO_TYPE, PO_TIF, PO_LIMIT, PO_STOP, PO_TRAIL_PRICE,
+	PO_TRAIL_PERCENT, PO_EXTENDED, PO_CLIENT_ID, PO_CLASS, PO_TP_LIMIT, PO_SL_STOP,
+	PO_SL_LIMIT, PO_INTENT, PO_NOTIONAL, PO_LEGS, PO_ADVANCED
+};
+
+static char *
+new_client_order_id(void)
+{
+	uint8		b[16];
+
+	if (!pg_strong_random(b, sizeof(b)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not generate a client_order_id")));
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	return psprintf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+					b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+					b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+static const char *
+jsonb_text(FunctionCallInfo fcinfo, int n)
+{
+	if (PG_ARGISNULL(n))
+		return NULL;
+	return DatumGetCString(DirectFunctionCall1(jsonb_out, PG_GETARG_DATUM(n)));
+}
+
+static void
+refuse_unless(bool given, bool allowed, const char *arg, const char *why)
+{
+	if (given && !allowed)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s is not valid %s", arg, why)));
+}
+
+static void
+need(bool given, const char *arg, const char *why)
+{
+	if (!given)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s is required%s%s", arg, why[0] ? " " : "", why)));
+}
+
+/*
+ * Build the POST /v2/orders body, refusing every combination Alpaca would
+ * refuse for the shape of the order alone.
+ */
+static void
+build_order(FunctionCallInfo fcinfo, AlpacaRequest *req, char **client_order_id)
+{
+	char	   *symbol = alpaca_arg_text(fcinfo, PO_SYMBOL);
+	char	   *qty = alpaca_arg_numeric(fcinfo, PO_QTY, "qty", true);
+	char	   *side = alpaca_arg_enum(fcinfo, PO_SIDE, "side", sides);
+	char	   *type = alpaca_arg_enum(fcinfo, PO_TYPE, "type", order_types);
+	char	   *tif = alpaca_arg_enum(fcinfo, PO_TIF, "time_in_force", tifs);
+	char	   *limit = alpaca_arg_numeric(fcinfo, PO_LIMIT, "limit_price", true);
+	char	   *stop = alpaca_arg_numeric(fcinfo, PO_STOP, "stop_price", true);
+	char	   *trail_price = alpaca_arg_numeric(fcinfo, PO_TRAIL_PRICE, "trail_price", true);
+	char	   *trail_percent = alpaca_arg_numeric(fcinfo, PO_TRAIL_PERCENT, "trail_percent", true);
+	char	   *extended = alpaca_arg_bool(fcinfo, PO_EXTENDED);
+	char	   *cid = alpaca_arg_text(fcinfo, PO_CLIENT_ID);
+	char	   *klass = alpaca_arg_enum(fcinfo, PO_CLASS, "order_class", order_classes);
+	char	   *tp_limit = alpaca_arg_numeric(fcinfo, PO_TP_LIMIT, "take_profit_limit_price", true);
+	char	   *sl_stop = alpaca_arg_numeric(fcinfo, PO_SL_STOP, "stop_loss_stop_price", true);
+	char	   *sl_limit = alpaca_arg_numeric(fcinfo, PO_SL_LIMIT, "stop_loss_limit_price", true);
+	char	   *intent = alpaca_arg_enum(fcinfo, PO_INTENT, "position_intent", intents);
+	char	   *notional = alpaca_arg_numeric(fcinfo, PO_NOTIONAL, "notional", true);
+	const char *legs = jsonb_text(fcinfo, PO_LEGS);
+	const char *advanced = jsonb_text(fcinfo, PO_ADVANCED);
+	bool		mleg = klass && strcmp(klass, "mleg") == 0;
+
+	need(type != NULL, "type", "(market, limit, stop, stop_limit or trailing_stop)");
+	need(tif != NULL, "time_in_force", "(day, gtc, opg, cls, ioc or fok)");
+
+	if (mleg)
+	{
+		Jsonb	   *jb = PG_ARGISNULL(PO_LEGS) ? NULL : PG_GETARG_JSONB_P(PO_LEGS);
+		int			n = jb && JB_ROOT_IS_ARRAY(jb) && !JB_ROOT_IS_SCALAR(jb) ? JB_ROOT_COUNT(jb) : 0;
+
+		need(legs != NULL, "legs", "for an mleg order");
+		alpaca_require(n >= 2 && n <= 4, "legs must be a JSON array of 2 to 4 legs",
+					   "Each leg is {\"symbol\": ..., \"ratio_qty\": ..., \"side\": ..., \"position_intent\": ...}.");
+		need(qty != NULL, "qty", "for an mleg order (the number of strategy units)");
+		refuse_unless(symbol != NULL, false, "symbol", "for an mleg order; give each leg's symbol in legs");
+		refuse_unless(side != NULL, false, "side", "for an mleg order; give each leg's side in legs");
+		refuse_unless(notional != NULL, false, "notional", "for an mleg order");
+	}
+	else
+	{
+		need(symbol != NULL && symbol[0] != '\0', "symbol", "");
+		need(side != NULL, "side", "(buy or sell)");
+		refuse_unless(legs != NULL, false, "legs", "unless order_class is mleg");
+		if (qty != NULL && notional != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("qty and notional cannot both be given"),
+					 errhint("qty is a number of shares, notional an amount in dollars; give one.")));
+		need(qty != NULL || notional != NULL, "qty or notional", "");
+		refuse_unless(notional != NULL, strcmp(type, "market") == 0, "notional",
+					  "for this order type; only market orders take a notional amount");
+	}
+
+	if (strcmp(type, "limit") == 0 || strcmp(type, "stop_limit") == 0)
+		need(limit != NULL, "limit_price", psprintf("for a %s order", type));
+	else
+		refuse_unless(limit != NULL, false, "limit_price", psprintf("for a %s order", type));
+	if (strcmp(type, "stop") == 0 || strcmp(type, "stop_limit") == 0)
+		need(stop != NULL, "stop_price", psprintf("for a %s order", type));
+	else
+		refuse_unless(stop != NULL, false, "stop_price", psprintf("for a %s order", type));
+	if (strcmp(type, "trailing_stop") == 0)
+	{
+		if ((trail_price != NULL) == (trail_percent != NULL))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a trailing_stop order needs exactly one of trail_price and trail_percent")));
+	}
+	else
+	{
+		refuse_unless(trail_price != NULL, false, "trail_price", "unless type is trailing_stop");
+		refuse_unless(trail_percent != NULL, false, "trail_percent", "unless type is trailing_stop");
+	}
+	if (extended && strcmp(extended, "true") == 0)
+		alpaca_require(strcmp(type, "limit") == 0 &&
+					   (strcmp(tif, "day") == 0 || strcmp(tif, "gtc") == 0),
+					   "extended_hours orders must be limit orders with time_in_force day or gtc", NULL);
+
+	/* the legs of bracket, oco and oto orders */
+	refuse_unless(sl_limit != NULL && sl_stop == NULL, false, "stop_loss_limit_price",
+				  "without stop_loss_stop_price");
+	if (klass == NULL || strcmp(klass, "simple") == 0 || mleg)
+	{
+		refuse_unless(tp_limit != NULL, false, "take_profit_limit_price",
+					  "for this order_class; use bracket, oco or oto");
+		refuse_unless(sl_stop != NULL, false, "stop_loss_stop_price",
+					  "for this order_class; use bracket, oco or oto");
+	}
+	else if (strcmp(klass, "bracket") == 0)
+	{
+		need(tp_limit != NULL, "take_profit_limit_price", "for a bracket order");
+		need(sl_stop != NULL, "stop_loss_stop_price", "for a bracket order");
+	}
+	else if (strcmp(klass, "oco") == 0)
+	{
+		need(tp_limit != NULL, "take_profit_limit_price", "for an oco order");
+		need(sl_stop != NULL, "stop_loss_stop_price", "for an oco order");
+		alpaca_require(strcmp(type, "limit") == 0, "an oco order must have type limit", NULL);
+	}
+	else if (strcmp(klass, "oto") == 0)
+		alpaca_require((tp_limit != NULL) != (sl_stop != NULL),
+					   "an oto order needs exactly one of take_profit_limit_price and stop_loss_stop_price",
+					   NULL);
+
+	if (cid == NULL)
+		cid = new_client_order_id();
+	alpaca_require(cid[0] != '\0' && strlen(cid) <= MAX_CLIENT_ORDER_ID,
+				   "client_order_id must be 1 to 128 characters", NULL);
+	*client_order_id = cid;
+
+	alpaca_request_init(req, "POST", "/v2/orders");
+	alpaca_body_string(req, "symbol", symbol);
+	alpaca_body_number(req, "qty", qty);
+	alpaca_body_number(req, "notional", notional);
+	alpaca_body_string(req, "side", side);
+	alpaca_body_string(req, "type", type);
+	alpaca_body_string(req, "time_in_force", tif);
+	alpaca_body_number(req, "limit_price", limit);
+	alpaca_body_number(req, "stop_price", stop);
+	alpaca_body_number(req, "trail_price", trail_price);
+	alpaca_body_number(req, "trail_percent", trail_percent);
+	alpaca_body_raw(req, "extended_hours", extended);
+	alpaca_body_string(req, "client_order_id", cid);
+	alpaca_body_string(req, "order_class", klass);
+	if (tp_limit)
+	{
+		AlpacaRequest leg;
+
+		alpaca_request_init(&leg, NULL, "");
+		alpaca_body_number(&leg, "limit_price", tp_limit);
+		alpaca_body_finish(&leg);
+		alpaca_body_raw(req, "take_profit", leg.body.data);
+	}
+	if (sl_stop)
+	{
+		AlpacaRequest leg;
+
+		alpaca_request_init(&leg, NULL, "");
+		alpaca_body_number(&leg, "stop_price", sl_stop);
+		alpaca_body_number(&leg, "limit_price", sl_limit);
+		alpaca_body_finish(&leg);
+		alpaca_body_raw(req, "stop_loss", leg.body.data);
+	}
+	alpaca_body_string(req, "position_intent", intent);
+	alpaca_body_raw(req, "legs", legs);
+	alpaca_body_raw(req, "advanced_instructions", advanced);
+	alpaca_body_finish(req);
+}
+
+/*
+ * After a failure that may have followed the request onto the wire: does
+ * an order with our client_order_id exist?  Returns it, or NULL when Alpaca
+ * says it does not; raises when that cannot be known.
+ */
+static json_object *
+find_after_failure(const char *cid, const char *failure)
+{
+	AlpacaRequest req;
+	AlpacaResponse resp;
+	char	   *msg = NULL;
+	AlpacaTransportError err;
+
+	alpaca_request_init(&req, "GET", "/v2/orders:by_client_order_id");
+	alpaca_query(&req, "client_order_id", cid);
+	err = alpaca_try_send(&req, &resp, &msg);
+	if (err == ALPACA_TRANSPORT_OK && resp.status == 200)
+		return alpaca_parse(resp.body, resp.body_len);
+	if (err == ALPACA_TRANSPORT_OK && resp.status == 404)
+		return NULL;
+	ereport(ERROR,
+			(errcode(ERRCODE_CONNECTION_FAILURE),
+			 errmsg("the Alpaca API did not answer; the order may have been placed"),
+			 errdetail_internal("POST /v2/orders: %s", alpaca_redact(failure)),
+			 errhint("Look for it with alpaca_order_by_client_id('%s') before placing it again.", cid)));
+	pg_unreachable();
+}
+
+Datum
+alpaca_place_order(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+	AlpacaResponse resp;
+	AlpacaTransportError err;
+	char	   *cid;
+	char	   *msg = NULL;
+	json_object *order;
+
+	build_order(fcinfo, &req, &cid);
+	err = alpaca_try_send(&req, &resp, &msg);
+	if (err == ALPACA_TRANSPORT_MAYBE_SENT)
+	{
+		order = find_after_failure(cid, msg);
+		if (order == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_CONNECTION_FAILURE),
+					 errmsg("the Alpaca API did not answer; the order was not placed"),
+					 errdetail_internal("POST /v2/orders: %s", alpaca_redact(msg)),
+					 errhint("Alpaca has no order with client_order_id '%s'; it is safe to place it again.", cid)));
+		ereport(NOTICE,
+				(errmsg("the connection failed after the order was sent; Alpaca has it"),
+				 errdetail("Found by client_order_id '%s'.", cid)));
+		PG_RETURN_DATUM(alpaca_object_datum(fcinfo, order));
+	}
+	if (err != ALPACA_TRANSPORT_OK)
+		alpaca_raise_transport_error("POST", "/v2/orders", err, msg);
+	if (resp.status < 200 || resp.status > 299)
+		alpaca_raise_http_error("POST", "/v2/orders", &resp);
+	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_parse(resp.body, resp.body_len)));
+}
+
+/*
+ * alpaca_orders(status, "limit", after, until, direction, nested, symbols,
+ * side, asset_class, before_order_id, after_order_id)
+ */
+Datum
+alpaca_orders(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+	AlpacaRowSink *sink;
+
+	alpaca_request_init(&req, "GET", "/v2/orders");
+	alpaca_query(&req, "status", alpaca_arg_enum(fcinfo, 0, "status", list_statuses));
+	alpaca_query(&req, "limit", alpaca_arg_int(fcinfo, 1, "limit", 1, 500));
+	alpaca_query(&req, "after", alpaca_arg_timestamptz(fcinfo, 2));
+	alpaca_query(&req, "until", alpaca_arg_timestamptz(fcinfo, 3));
+	alpaca_query(&req, "direction", alpaca_arg_enum(fcinfo, 4, "direction", directions));
+	alpaca_query(&req, "nested", alpaca_arg_bool(fcinfo, 5));
+	alpaca_query(&req, "symbols", alpaca_arg_list(fcinfo, 6, "symbols", NULL));
+	alpaca_query(&req, "side", alpaca_arg_enum(fcinfo, 7, "side", sides));
+	alpaca_query(&req, "asset_class", alpaca_arg_list(fcinfo, 8, "asset_class", asset_classes));
+	alpaca_query(&req, "before_order_id", alpaca_arg_uuid(fcinfo, 9));
+	alpaca_query(&req, "after_order_id", alpaca_arg_uuid(fcinfo, 10));
+	sink = alpaca_rows_begin(fcinfo);
+	alpaca_rows_add(sink, alpaca_send(&req));
+	return (Datum) 0;
+}
+
+/* alpaca_order(order_id uuid, nested boolean) */
+Datum
+alpaca_order(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+
+	alpaca_require(!PG_ARGISNULL(0), "order_id must not be NULL", NULL);
+	alpaca_request_init(&req, "GET", "/v2/orders");
+	alpaca_path_segment(&req, alpaca_arg_uuid(fcinfo, 0));
+	alpaca_query(&req, "nested", alpaca_arg_bool(fcinfo, 1));
+	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+}
+
+Datum
+alpaca_order_by_client_id(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+
+	alpaca_request_init(&req, "GET", "/v2/orders:by_client_order_id");
+	alpaca_query(&req, "client_order_id", alpaca_arg_text(fcinfo, 0));
+	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+}
+
+/*
+ * alpaca_replace_order(order_id, qty, time_in_force, limit_price,
+ * stop_price, trail, client_order_id): returns the new order.
+ */
+Datum
+alpaca_replace_order(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+	char	   *cid = alpaca_arg_text(fcinfo, 6);
+
+	alpaca_require(!PG_ARGISNULL(0), "order_id must not be NULL", NULL);
+	alpaca_request_init(&req, "PATCH", "/v2/orders");
+	alpaca_path_segment(&req, alpaca_arg_uuid(fcinfo, 0));
+	alpaca_body_number(&req, "qty", alpaca_arg_numeric(fcinfo, 1, "qty", true));
+	alpaca_body_string(&req, "time_in_force", alpaca_arg_enum(fcinfo, 2, "time_in_force", tifs));
+	alpaca_body_number(&req, "limit_price", alpaca_arg_numeric(fcinfo, 3, "limit_price", true));
+	alpaca_body_number(&req, "stop_price", alpaca_arg_numeric(fcinfo, 4, "stop_price", true));
+	alpaca_body_number(&req, "trail", alpaca_arg_numeric(fcinfo, 5, "trail", true));
+	alpaca_require(cid == NULL || (cid[0] != '\0' && strlen(cid) <= MAX_CLIENT_ORDER_ID),
+				   "client_order_id must be 1 to 128 characters", NULL);
+	alpaca_body_string(&req, "client_order_id", cid);
+	alpaca_require(req.body.len > 0, "nothing to replace",
+				   "Give at least one of qty, time_in_force, limit_price, stop_price, trail or client_order_id.");
+	alpaca_body_finish(&req);
+	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+}
+
+Datum
+alpaca_cancel_order(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+
+	alpaca_request_init(&req, "DELETE", "/v2/orders");
+	alpaca_path_segment(&req, alpaca_arg_uuid(fcinfo, 0));
+	(void) alpaca_send(&req);
+	PG_RETURN_VOID();
+}
+
+/* One row per order Alpaca tried to cancel: id, HTTP status, body. */
+Datum
+alpaca_cancel_all_orders(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+	AlpacaRowSink *sink;
+
+	alpaca_request_init(&req, "DELETE", "/v2/orders");
+	sink = alpaca_rows_begin(fcinfo);
+	alpaca_rows_add(sink, alpaca_send(&req));
+	return (Datum) 0;
+}

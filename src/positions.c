@@ -1,0 +1,105 @@
+/*
+ * positions.c
+ *		Open positions: list, look up, close, and option exercise.
+ */
+#include "postgres.h"
+
+#include "json_c.h"
+
+#include "utils/builtins.h"
+#include "utils/numeric.h"
+
+#include "api.h"
+
+PG_FUNCTION_INFO_V1(alpaca_positions);
+PG_FUNCTION_INFO_V1(alpaca_position);
+PG_FUNCTION_INFO_V1(alpaca_close_position);
+PG_FUNCTION_INFO_V1(alpaca_close_all_positions);
+PG_FUNCTION_INFO_V1(alpaca_exercise_option);
+PG_FUNCTION_INFO_V1(alpaca_do_not_exercise_option);
+
+Datum
+alpaca_positions(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+	AlpacaRowSink *sink;
+
+	alpaca_request_init(&req, "GET", "/v2/positions");
+	sink = alpaca_rows_begin(fcinfo);
+	alpaca_rows_add(sink, alpaca_send(&req));
+	return (Datum) 0;
+}
+
+static void
+position_path(FunctionCallInfo fcinfo, AlpacaRequest *req, const char *method, const char *suffix)
+{
+	char	   *key = alpaca_arg_text(fcinfo, 0);
+
+	alpaca_require(key != NULL && key[0] != '\0', "symbol_or_asset_id must not be empty", NULL);
+	alpaca_request_init(req, method, "/v2/positions");
+	alpaca_symbol_segment(req, key);
+	if (suffix)
+		appendStringInfoString(&req->path, suffix);
+}
+
+Datum
+alpaca_position(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+
+	position_path(fcinfo, &req, "GET", NULL);
+	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+}
+
+/* alpaca_close_position(symbol_or_asset_id, qty, percentage): the closing order */
+Datum
+alpaca_close_position(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+	char	   *qty = alpaca_arg_numeric(fcinfo, 1, "qty", true);
+	char	   *pct = alpaca_arg_numeric(fcinfo, 2, "percentage", true);
+
+	alpaca_require(qty == NULL || pct == NULL, "qty and percentage cannot both be given", NULL);
+	if (pct)
+		alpaca_require(DatumGetBool(DirectFunctionCall2(numeric_le, PG_GETARG_DATUM(2),
+														DirectFunctionCall1(int4_numeric, Int32GetDatum(100)))),
+					   "percentage must be between 0 and 100", NULL);
+	position_path(fcinfo, &req, "DELETE", NULL);
+	alpaca_query(&req, "qty", qty);
+	alpaca_query(&req, "percentage", pct);
+	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+}
+
+/* One row per position: symbol, HTTP status, and the closing order (or error) as jsonb. */
+Datum
+alpaca_close_all_positions(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+	AlpacaRowSink *sink;
+
+	alpaca_request_init(&req, "DELETE", "/v2/positions");
+	alpaca_query(&req, "cancel_orders", alpaca_arg_bool(fcinfo, 0));
+	sink = alpaca_rows_begin(fcinfo);
+	alpaca_rows_add(sink, alpaca_send(&req));
+	return (Datum) 0;
+}
+
+Datum
+alpaca_exercise_option(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+
+	position_path(fcinfo, &req, "POST", "/exercise");
+	(void) alpaca_send(&req);
+	PG_RETURN_VOID();
+}
+
+Datum
+alpaca_do_not_exercise_option(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+
+	position_path(fcinfo, &req, "POST", "/do-not-exercise");
+	(void) alpaca_send(&req);
+	PG_RETURN_VOID();
+}
