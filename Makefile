@@ -11,7 +11,7 @@ OBJS = \
 	src/account.o src/calendar.o src/assets.o src/orders.o src/positions.o
 
 # the regression suites run in this order against a live simulator
-REGRESS = setup account market assets orders positions errors secrets cancel spec_coverage
+REGRESS = setup account market assets orders positions errors secrets cancel
 REGRESS_OPTS = --load-extension=alpaca
 
 PG_CPPFLAGS = -Isrc -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror

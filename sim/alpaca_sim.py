@@ -1124,16 +1124,17 @@ class Sim:
             one_of(q["date_type"], ("TRADING", "SETTLEMENT"), "date_type")
         start = max(start, dt.date(2025, 1, 1))
         end = min(end, dt.date(2027, 12, 31))
+        settlement = q.get("date_type") == "SETTLEMENT"
         out = []
-        d = start
+        # with SETTLEMENT, start and end bound the settlement date, which trails by days
+        d = start - dt.timedelta(days=10) if settlement else start
         while d <= end:
             if Market.is_trading_day(d):
                 day = Market.calendar_day(d)
-                if q.get("date_type") != "SETTLEMENT" or True:
+                key = day["settlement_date"] if settlement else day["date"]
+                if start.isoformat() <= key <= end.isoformat():
                     out.append(day)
             d += dt.timedelta(days=1)
-        if q.get("date_type") == "SETTLEMENT":
-            out = [x for x in out if start.isoformat() <= x["settlement_date"] <= end.isoformat()]
         return out
 
     def r_assets(self, q):
@@ -1509,7 +1510,7 @@ class Sim:
             if path == "/_sim/faults" and method == "DELETE":
                 self.faults = []
                 return {"faults": []}
-            if path == "/_sim/state" and method == "GET":
+            if path == "/_sim/state" and method in ("GET", "POST"):
                 return {"requests": self.requests, "orders": len(self.orders),
                         "positions": {k: s(v["qty"]) for k, v in self.positions.items()},
                         "cash": s(self.cash), "faults": self.faults}

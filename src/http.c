@@ -39,6 +39,7 @@ typedef struct RawBuffer
 typedef struct HeaderState
 {
 	int			retry_after;
+	int			attempts;
 } HeaderState;
 
 void
@@ -97,6 +98,20 @@ header_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 	return n;
 }
 
+/*
+ * Counts how often the request headers went out.  libcurl silently sends a
+ * request again when a kept-alive connection dies before any answer; for an
+ * order that first attempt may have been acted on, and the caller needs to
+ * know.  The headers carry the keys: they are counted, never kept.
+ */
+static int
+debug_cb(CURL *handle, curl_infotype type, char *data, size_t size, void *userdata)
+{
+	if (type == CURLINFO_HEADER_OUT)
+		((HeaderState *) userdata)->attempts++;
+	return 0;
+}
+
 static void
 ensure_handles(void)
 {
@@ -126,7 +141,7 @@ alpaca_http_perform(const char *method, const char *path_and_query,
 {
 	struct curl_slist *volatile headers = NULL;
 	RawBuffer	buf = {0};
-	HeaderState hs = {-1};
+	HeaderState hs = {-1, 0};
 	char		errbuf[CURL_ERROR_SIZE];
 	StringInfoData url;
 	StringInfoData hdr;
@@ -211,6 +226,12 @@ alpaca_http_perform(const char *method, const char *path_and_query,
 		curl_easy_setopt(alpaca_curl, CURLOPT_PROTOCOLS_STR, "http,https");
 		curl_easy_setopt(alpaca_curl, CURLOPT_USERAGENT, "pg-alpaca/1.0");
 		curl_easy_setopt(alpaca_curl, CURLOPT_TCP_KEEPALIVE, 1L);
+		if (strcmp(method, "GET") != 0)
+		{
+			curl_easy_setopt(alpaca_curl, CURLOPT_DEBUGFUNCTION, debug_cb);
+			curl_easy_setopt(alpaca_curl, CURLOPT_DEBUGDATA, &hs);
+			curl_easy_setopt(alpaca_curl, CURLOPT_VERBOSE, 1L);
+		}
 
 		if (curl_multi_add_handle(alpaca_multi, alpaca_curl) != CURLM_OK)
 			elog(ERROR, "could not start a libcurl transfer");
@@ -242,6 +263,7 @@ alpaca_http_perform(const char *method, const char *path_and_query,
 
 		resp->status = status;
 		resp->retry_after = hs.retry_after;
+		resp->attempts = hs.attempts;
 		resp->body_len = buf.len;
 		resp->body = palloc(buf.len + 1);
 		if (buf.len)

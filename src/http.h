@@ -11,6 +11,9 @@ typedef struct AlpacaResponse
 	char	   *body;			/* palloc'd, NUL-terminated */
 	size_t		body_len;
 	int			retry_after;	/* seconds from Retry-After, or -1 */
+	int			attempts;		/* times the request went out: libcurl
+								 * resends once on a reused connection
+								 * that turns out to be dead */
 } AlpacaResponse;
 
 /*

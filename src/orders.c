@@ -5,8 +5,10 @@
  * An order must never be lost or placed twice.  Every order is sent with a
  * client_order_id (ours if the caller gave none); when the connection fails
  * after the request may have left, the order is looked up by that id before
- * any error is raised, so the caller learns whether it exists.  A retry with
- * the same client_order_id is refused by Alpaca as a duplicate.
+ * any error is raised, so the caller learns whether it exists.  When it is
+ * not (yet) there, the caller is told to retry with the same client_order_id:
+ * Alpaca refuses a duplicate, so even a first attempt that arrives late
+ * cannot make a second order.
  */
 #include "postgres.h"
 
@@ -288,9 +290,9 @@ alpaca_place_order(PG_FUNCTION_ARGS)
 		if (order == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_CONNECTION_FAILURE),
-					 errmsg("the Alpaca API did not answer; the order was not placed"),
+					 errmsg("the Alpaca API did not answer, and has no order with client_order_id \"%s\"", cid),
 					 errdetail_internal("POST /v2/orders: %s", alpaca_redact(msg)),
-					 errhint("Alpaca has no order with client_order_id '%s'; it is safe to place it again.", cid)));
+					 errhint("Retry with the same client_order_id: Alpaca refuses a duplicate, so the order cannot be placed twice.")));
 		ereport(NOTICE,
 				(errmsg("the connection failed after the order was sent; Alpaca has it"),
 				 errdetail("Found by client_order_id '%s'.", cid)));
@@ -298,6 +300,22 @@ alpaca_place_order(PG_FUNCTION_ARGS)
 	}
 	if (err != ALPACA_TRANSPORT_OK)
 		alpaca_raise_transport_error("POST", "/v2/orders", err, msg);
+
+	/*
+	 * Sent twice (libcurl resent it on a fresh connection) and refused: the
+	 * refusal may be of our own first attempt as a duplicate.
+	 */
+	if (resp.status == 422 && resp.attempts > 1)
+	{
+		order = find_after_failure(cid, "connection lost; the request was sent again");
+		if (order != NULL)
+		{
+			ereport(NOTICE,
+					(errmsg("the connection failed after the order was sent; Alpaca has it"),
+					 errdetail("Found by client_order_id '%s'.", cid)));
+			PG_RETURN_DATUM(alpaca_object_datum(fcinfo, order));
+		}
+	}
 	if (resp.status < 200 || resp.status > 299)
 		alpaca_raise_http_error("POST", "/v2/orders", &resp);
 	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_parse(resp.body, resp.body_len)));
