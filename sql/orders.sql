@@ -120,12 +120,16 @@ SELECT alpaca_replace_order(id) FROM placed WHERE name = 'replacement';
 SELECT alpaca_replace_order(id, qty => -2) FROM placed WHERE name = 'replacement';
 SELECT alpaca_replace_order(NULL, qty => 2);
 SELECT alpaca_replace_order(id, time_in_force => 'sometimes') FROM placed WHERE name = 'replacement';
+\set VERBOSITY terse
 SELECT alpaca_replace_order(id, qty => 1) FROM placed WHERE name = 'limit';
+\set VERBOSITY default
 SELECT sqlstate_of(format('SELECT alpaca_replace_order(%L, qty => 1)', id)) FROM placed WHERE name = 'limit';
 -- cancel one; cancel again is refused; unknown id is 404
 SELECT alpaca_cancel_order(id) FROM placed WHERE name = 'replacement';
 SELECT o.status, o.canceled_at IS NOT NULL AS canceled_at FROM placed p, alpaca_order(p.id) o WHERE p.name = 'replacement';
+\set VERBOSITY terse
 SELECT alpaca_cancel_order(id) FROM placed WHERE name = 'replacement';
+\set VERBOSITY default
 SELECT sqlstate_of(format('SELECT alpaca_cancel_order(%L)', id)) FROM placed WHERE name = 'replacement';
 SELECT alpaca_cancel_order('00000000-0000-4000-8000-000000000000');
 SELECT sqlstate_of($$SELECT alpaca_cancel_order('00000000-0000-4000-8000-000000000000')$$);

@@ -287,6 +287,8 @@ alpaca_http_perform(const char *method, const char *path_and_query,
 
 	if (buf.overflow)
 		*errmsg = psprintf("response larger than %d MB", ALPACA_MAX_RESPONSE / (1024 * 1024));
+	else if (result == CURLE_OPERATION_TIMEDOUT)
+		*errmsg = psprintf("no answer within alpaca.timeout_ms (%d ms)", alpaca_timeout_ms);
 	else
 		*errmsg = pstrdup(errbuf[0] ? errbuf : curl_easy_strerror(result));
 
