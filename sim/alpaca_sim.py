@@ -524,10 +524,12 @@ class Sim:
             child["ratio_qty"] = s(ratio)
             child["_leg"] = True
             children.append(child)
+        debit = sum((self.price(ch["symbol"]) * (1 if ch["side"] == "buy" else -1) for ch in children), Decimal(0))
+        side = "buy" if debit >= 0 else "sell"
         o = self._order_obj({"symbol": "", "id": str(uuid.UUID(int=0)), "class": "us_option"}, cid, now,
-                            otype, "", tif, qty, None, prices, "mleg", False, None)
+                            otype, side, tif, qty, None, prices, "mleg", False, None)
         o["symbol"] = ""
-        o["side"] = ""
+        o["position_intent"] = None
         o["asset_id"] = str(uuid.UUID(int=0))
         o["legs"] = children
         self.orders.append(o)
@@ -561,7 +563,8 @@ class Sim:
                 "hwm": None, "subtag": None, "source": None, "expires_after": None}
 
     def public_order(self, o, nested=True):
-        out = {k: v for k, v in o.items() if not k.startswith("_")}
+        # position_intent is absent, not null, where it does not apply (mleg parents)
+        out = {k: v for k, v in o.items() if not k.startswith("_") and not (k == "position_intent" and v is None)}
         if o.get("legs") is not None:
             out["legs"] = [self.public_order(x) for x in o["legs"]] if nested else None
         return out
@@ -1441,7 +1444,7 @@ class Sim:
         p["cost"] = avg * p["qty"]
         if p["qty"] == 0:
             del self.positions[asset + "/USD"]
-        t = {"id": str(uuid.uuid4()), "tx_hash": None, "direction": "OUTGOING", "status": "PROCESSING",
+        t = {"id": str(uuid.uuid4()), "direction": "OUTGOING", "status": "PROCESSING",
              "amount": s(amount), "usd_value": money(amount * self.prices[asset + "/USD"]),
              "network_fee": s(fee), "fees": "0", "chain": chain, "asset": asset,
              "from_address": self.wallet(asset)["address"], "to_address": body["address"],
@@ -1500,7 +1503,6 @@ class Sim:
                     if k not in self.prices:
                         raise bad("unknown symbol: %s" % k, 400)
                     self.prices[k] = D(v, k)
-                self.advance()
                 return {k: s(v) for k, v in self.prices.items()}
             if path == "/_sim/faults" and method == "POST":
                 f = self.obj(body)

@@ -112,6 +112,25 @@ debug_cb(CURL *handle, curl_infotype type, char *data, size_t size, void *userda
 	return 0;
 }
 
+/* libcurl's messages say " after 12 ms"; the number only makes logs differ */
+static char *
+strip_timing(const char *msg)
+{
+	char	   *out = pstrdup(msg);
+	char	   *p = strstr(out, " after ");
+
+	if (p)
+	{
+		char	   *q = p + 7;
+
+		while (*q >= '0' && *q <= '9')
+			q++;
+		if (q > p + 7 && strncmp(q, " ms", 3) == 0)
+			memmove(p, q + 3, strlen(q + 3) + 1);
+	}
+	return out;
+}
+
 static void
 ensure_handles(void)
 {
@@ -290,7 +309,7 @@ alpaca_http_perform(const char *method, const char *path_and_query,
 	else if (result == CURLE_OPERATION_TIMEDOUT)
 		*errmsg = psprintf("no answer within alpaca.timeout_ms (%d ms)", alpaca_timeout_ms);
 	else
-		*errmsg = pstrdup(errbuf[0] ? errbuf : curl_easy_strerror(result));
+		*errmsg = strip_timing(errbuf[0] ? errbuf : curl_easy_strerror(result));
 
 	switch (result)
 	{

@@ -1,0 +1,337 @@
+#!/usr/bin/env python3
+"""The simulator against Alpaca's own OpenAPI description.
+
+Drives every operation of ../shared/alpaca/trading-api.json through a live
+simulator and checks each answer against the response schema that
+trading-api-latest.json gives for it (the newer file is the authority where
+the two differ); error answers must have Alpaca's {"code", "message"} shape.
+It fails if any operation of the spec goes unexercised.
+"""
+
+import json
+import os
+import re
+import sys
+import threading
+import unittest
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import alpaca_sim  # noqa: E402
+
+SPEC_DIR = os.environ.get("ALPACA_SPEC_DIR", os.path.join(HERE, "..", "..", "shared", "alpaca"))
+KEY, SECRET = "PKTEST", "test-secret"
+
+# Where the simulator knowingly answers outside the spec's letter, and why.
+KNOWN = {
+    # Alpaca answers "CRYPTO" for crypto assets; the spec's Exchange enum omits it.
+    ("exchange", "CRYPTO"),
+}
+
+
+def load(name):
+    with open(os.path.join(SPEC_DIR, name)) as f:
+        return json.load(f)
+
+
+class Validator:
+    def __init__(self, spec):
+        self.spec = spec
+
+    def resolve(self, node):
+        while "$ref" in node:
+            cur = self.spec
+            for part in node["$ref"].lstrip("#/").split("/"):
+                cur = cur[part]
+            node = cur
+        return node
+
+    def check(self, schema, value, where, errors, field=None):
+        schema = self.resolve(schema)
+        if value is None:
+            if not schema.get("nullable") and schema:
+                errors.append("%s: null where %s is required" % (where, schema.get("type", "a value")))
+            return
+        for key in ("allOf",):
+            for sub in schema.get(key, []):
+                self.check(sub, value, where, errors, field)
+        for key in ("anyOf", "oneOf"):
+            if key in schema:
+                trials = []
+                for sub in schema[key]:
+                    e = []
+                    self.check(sub, value, where, e, field)
+                    trials.append(e)
+                if all(trials):
+                    errors.append("%s: matches none of %s: %s" % (where, key, trials[0][:2]))
+        t = schema.get("type")
+        kinds = {"string": str, "boolean": bool, "object": dict, "array": list}
+        if t in kinds and not isinstance(value, kinds[t]):
+            errors.append("%s: %r is not %s" % (where, value, t))
+            return
+        if t == "integer" and (isinstance(value, bool) or not isinstance(value, int)):
+            errors.append("%s: %r is not integer" % (where, value))
+            return
+        if t == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            errors.append("%s: %r is not number" % (where, value))
+            return
+        if "enum" in schema and value not in schema["enum"] and (field, value) not in KNOWN:
+            errors.append("%s: %r not in %s" % (where, value, schema["enum"]))
+        fmt = schema.get("format")
+        if isinstance(value, str) and value:
+            if fmt == "date-time" and not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", value):
+                errors.append("%s: %r is not date-time" % (where, value))
+            if fmt == "date" and not re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+                errors.append("%s: %r is not a date" % (where, value))
+            if fmt == "uuid" and not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", value):
+                errors.append("%s: %r is not a uuid" % (where, value))
+            if fmt == "decimal" and not re.fullmatch(r"-?\d+(\.\d+)?", value):
+                errors.append("%s: %r is not a decimal" % (where, value))
+        if isinstance(value, dict):
+            for req in schema.get("required", []):
+                if req not in value:
+                    errors.append("%s: missing required %s" % (where, req))
+            for name, sub in schema.get("properties", {}).items():
+                if name in value:
+                    self.check(sub, value[name], "%s.%s" % (where, name), errors, name)
+        if isinstance(value, list) and "items" in schema:
+            for i, item in enumerate(value[:50]):
+                self.check(schema["items"], item, "%s[%d]" % (where, i), errors, field)
+
+
+class SimulatorConformance(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.old = load("trading-api.json")
+        cls.latest = load("trading-api-latest.json")
+        cls.validator = Validator(cls.latest)
+        cls.server = alpaca_sim.Server(("127.0.0.1", 0), alpaca_sim.Handler)
+        cls.server.sim = alpaca_sim.Sim(KEY, SECRET)
+        cls.server.verbose = False
+        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
+        cls.base = "http://127.0.0.1:%d" % cls.server.server_address[1]
+        cls.ops = []
+        for path, item in cls.old["paths"].items():
+            for method in item:
+                if method in ("get", "post", "put", "patch", "delete"):
+                    rx = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$"
+                    cls.ops.append((method.upper(), path, re.compile(rx)))
+        cls.seen = set()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.shutdown()
+        cls.server.server_close()
+
+    def op_for(self, method, path):
+        # the most specific template wins (fewest parameters)
+        cands = [(p.count("{"), p) for m, p, rx in self.ops if m == method and rx.match(path)]
+        return min(cands)[1] if cands else None
+
+    def call(self, method, path, body=None, keys=(KEY, SECRET), expect=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.base + path, data=data, method=method)
+        if keys:
+            req.add_header("APCA-API-KEY-ID", keys[0])
+            req.add_header("APCA-API-SECRET-KEY", keys[1])
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req) as r:
+                status, raw = r.status, r.read()
+        except urllib.error.HTTPError as e:
+            status, raw = e.code, e.read()
+        payload = json.loads(raw) if raw else None
+        if expect is not None:
+            self.assertEqual(status, expect, "%s %s -> %s %s" % (method, path, status, payload))
+        bare = path.split("?")[0]
+        template = self.op_for(method, bare) if not bare.startswith("/_sim") else None
+        errors = []
+        if status >= 400:
+            self.validator.check({"$ref": "#/components/schemas/Error"}, payload, "%s %s error" % (method, path), errors)
+        elif template:
+            self.seen.add((method, template))
+            op = self.latest["paths"].get(template, {}).get(method.lower()) or \
+                self.old["paths"][template][method.lower()]
+            resp = op["responses"].get(str(status))
+            self.assertIsNotNone(resp, "%s %s answered %s, which the spec does not list" % (method, path, status))
+            resp = self.validator.resolve(resp)
+            schema = resp.get("content", {}).get("application/json", {}).get("schema")
+            if schema and payload is not None:
+                # the wallet endpoints' spec gives the item schema and says "an array of" in prose
+                if isinstance(payload, list) and self.validator.resolve(schema).get("type") == "object" \
+                        and "array" in resp.get("description", ""):
+                    schema = {"type": "array", "items": schema}
+                self.validator.check(schema, payload, "%s %s" % (method, template), errors)
+        self.assertEqual(errors, [], "\n".join(errors[:10]))
+        return status, payload
+
+    def test_1_every_operation(self):
+        c = self.call
+        c("POST", "/_sim/reset")
+        c("GET", "/v2/account", expect=200)
+        c("GET", "/v2/account/configurations", expect=200)
+        c("PATCH", "/v2/account/configurations", {"no_shorting": False, "dtbp_check": "both"}, expect=200)
+        c("GET", "/v2/clock", expect=200)
+        c("GET", "/v2/calendar?start=2026-11-01&end=2026-11-30", expect=200)
+        c("GET", "/v2/assets?status=active", expect=200)
+        c("GET", "/v2/assets/AAPL", expect=200)
+        # orders and positions
+        _, o = c("POST", "/v2/orders", {"symbol": "AAPL", "qty": "10", "side": "buy", "type": "market",
+                                        "time_in_force": "day", "client_order_id": "t-1"}, expect=200)
+        c("GET", "/v2/orders/" + o["id"], expect=200)
+        c("GET", "/v2/orders:by_client_order_id?client_order_id=t-1", expect=200)
+        _, lim = c("POST", "/v2/orders", {"symbol": "MSFT", "qty": "2", "side": "buy", "type": "limit",
+                                          "limit_price": "300", "time_in_force": "gtc"}, expect=200)
+        _, rep = c("PATCH", "/v2/orders/" + lim["id"], {"qty": "3", "limit_price": "301"}, expect=200)
+        self.assertEqual(rep["replaces"], lim["id"])
+        c("DELETE", "/v2/orders/" + rep["id"], expect=204)
+        c("POST", "/v2/orders", {"symbol": "AAPL", "qty": "1", "side": "buy", "type": "limit", "limit_price": "140",
+                                 "time_in_force": "day", "order_class": "bracket",
+                                 "take_profit": {"limit_price": "170"}, "stop_loss": {"stop_price": "130"}}, expect=200)
+        c("GET", "/v2/orders?status=all&nested=true", expect=200)
+        status, body = c("DELETE", "/v2/orders", expect=207)
+        self.assertTrue(all(x["status"] == 200 for x in body))
+        c("GET", "/v2/positions", expect=200)
+        c("GET", "/v2/positions/AAPL", expect=200)
+        c("DELETE", "/v2/positions/AAPL?qty=2", expect=200)
+        c("POST", "/v2/orders", {"symbol": "BTC/USD", "qty": "1", "side": "buy", "type": "market",
+                                 "time_in_force": "gtc"}, expect=200)
+        # options
+        _, page = c("GET", "/v2/options/contracts?underlying_symbols=AAPL&limit=5&show_deliverables=true", expect=200)
+        self.assertEqual(len(page["option_contracts"]), 5)
+        self.assertIsNotNone(page["next_page_token"])
+        c("GET", "/v2/options/contracts?underlying_symbols=AAPL&page_token=" + page["next_page_token"], expect=200)
+        call = page["option_contracts"][0]
+        c("GET", "/v2/options/contracts/" + call["symbol"], expect=200)
+        c("POST", "/v2/orders", {"symbol": call["symbol"], "qty": "1", "side": "buy", "type": "market",
+                                 "time_in_force": "day"}, expect=200)
+        c("GET", "/v2/positions/" + call["symbol"], expect=200)
+        c("POST", "/v2/positions/%s/do-not-exercise" % call["symbol"], expect=200)
+        c("POST", "/v2/positions/%s/exercise" % call["id"], expect=200)
+        contracts = page["option_contracts"]
+        c("POST", "/v2/orders", {"order_class": "mleg", "qty": "1", "type": "market", "time_in_force": "day",
+                                 "legs": [{"symbol": contracts[0]["symbol"], "ratio_qty": "1", "side": "buy"},
+                                          {"symbol": contracts[2]["symbol"], "ratio_qty": "1", "side": "sell"}]},
+          expect=200)
+        # activities and history
+        c("GET", "/v2/account/activities?page_size=5", expect=200)
+        c("GET", "/v2/account/activities/FILL", expect=200)
+        c("GET", "/v2/account/activities/DIV?direction=asc", expect=200)
+        c("GET", "/v2/account/portfolio/history?period=1W&timeframe=1D", expect=200)
+        c("GET", "/v2/account/portfolio/history?period=1D&timeframe=15Min&intraday_reporting=continuous", expect=200)
+        # watchlists
+        _, w = c("POST", "/v2/watchlists", {"name": "tech", "symbols": ["AAPL", "MSFT"]}, expect=200)
+        c("GET", "/v2/watchlists", expect=200)
+        c("GET", "/v2/watchlists/" + w["id"], expect=200)
+        c("PUT", "/v2/watchlists/" + w["id"], {"name": "tech", "symbols": ["AAPL"]}, expect=200)
+        c("POST", "/v2/watchlists/" + w["id"], {"symbol": "TSLA"}, expect=200)
+        c("DELETE", "/v2/watchlists/%s/TSLA" % w["id"], expect=200)
+        c("GET", "/v2/watchlists:by_name?name=tech", expect=200)
+        c("PUT", "/v2/watchlists:by_name?name=tech", {"name": "tech2", "symbols": ["SPY"]}, expect=200)
+        c("POST", "/v2/watchlists:by_name?name=tech2", {"symbol": "KKR"}, expect=200)
+        c("DELETE", "/v2/watchlists:by_name?name=tech2", expect=204)
+        _, w2 = c("POST", "/v2/watchlists", {"name": "gone"}, expect=200)
+        c("DELETE", "/v2/watchlists/" + w2["id"], expect=204)
+        # corporate actions
+        _, anns = c("GET", "/v2/corporate_actions/announcements?ca_types=Dividend,Split,Merger,Spinoff"
+                    "&since=2026-10-01&until=2026-12-25", expect=200)
+        self.assertTrue(anns)
+        c("GET", "/v2/corporate_actions/announcements/" + anns[0]["id"], expect=200)
+        # crypto funding
+        c("GET", "/v2/wallets", expect=200)
+        c("GET", "/v2/wallets?asset=BTC", expect=200)
+        _, wl = c("POST", "/v2/wallets/whitelists", {"address": "bc1qexample", "asset": "BTC"}, expect=200)
+        c("GET", "/v2/wallets/whitelists", expect=200)
+        c("GET", "/v2/wallets/fees/estimate?asset=BTC&amount=0.1", expect=200)
+        _, t = c("POST", "/v2/wallets/transfers", {"amount": "0.1", "address": "bc1qexample", "asset": "BTC"}, expect=200)
+        c("GET", "/v2/wallets/transfers", expect=200)
+        c("GET", "/v2/wallets/transfers/" + t["id"], expect=200)
+        c("DELETE", "/v2/wallets/whitelists/" + wl["id"], expect=200)
+        status, body = c("DELETE", "/v2/positions?cancel_orders=true", expect=207)
+        self.assertTrue(body)
+
+    def test_2_errors_have_alpacas_shape(self):
+        c = self.call
+        c("POST", "/_sim/reset")
+        c("GET", "/v2/account", keys=None, expect=401)
+        c("GET", "/v2/account", keys=("nope", SECRET), expect=401)
+        c("GET", "/v2/account", keys=(KEY, "wrong"), expect=403)
+        c("POST", "/v2/orders", {"symbol": "AAPL", "qty": "1000000", "side": "buy", "type": "market",
+                                 "time_in_force": "day"}, expect=403)
+        c("POST", "/v2/orders", {"symbol": "AAPL", "side": "buy", "type": "market", "time_in_force": "day"}, expect=422)
+        c("POST", "/v2/orders", {"symbol": "AAPL", "qty": "1", "side": "buy", "type": "limit",
+                                 "time_in_force": "day"}, expect=422)
+        c("GET", "/v2/orders/00000000-0000-4000-8000-000000000000", expect=404)
+        c("GET", "/v2/assets/NOPE", expect=404)
+        c("GET", "/v2/positions/AAPL", expect=404)
+        c("GET", "/v2/options/contracts/AAPL261218C00999000", expect=404)
+        c("POST", "/v2/positions/AAPL261218C00150000/exercise", expect=403)
+        c("GET", "/v2/watchlists/00000000-0000-4000-8000-000000000000", expect=404)
+        c("GET", "/v2/corporate_actions/announcements?ca_types=Dividend&since=2026-01-01&until=2026-12-31", expect=422)
+        c("POST", "/v2/wallets/transfers", {"amount": "1", "address": "x", "asset": "BTC"}, expect=403)
+        _, o = c("POST", "/v2/orders", {"symbol": "AAPL", "qty": "1", "side": "buy", "type": "market",
+                                        "time_in_force": "day"}, expect=200)
+        c("GET", "/v2/account", expect=200)  # fills it
+        c("DELETE", "/v2/orders/" + o["id"], expect=422)
+        c("PATCH", "/v2/orders/" + o["id"], {"qty": "2"}, expect=422)
+        c("POST", "/_sim/config", {"rate_limit": 0})
+        c("GET", "/v2/account", expect=429)
+        c("POST", "/_sim/config", {"rate_limit": None})
+
+    def test_3_order_lifecycle(self):
+        c = self.call
+        c("POST", "/_sim/reset")
+        _, o = c("POST", "/v2/orders", {"symbol": "AAPL", "qty": "4", "side": "buy", "type": "limit",
+                                        "limit_price": "145", "time_in_force": "day"}, expect=200)
+        self.assertEqual(o["status"], "accepted")
+        _, o = c("GET", "/v2/orders/" + o["id"], expect=200)
+        self.assertEqual(o["status"], "new")
+        c("POST", "/_sim/config", {"partial_fill": True})
+        c("POST", "/_sim/prices", {"AAPL": "144"})
+        _, o = c("GET", "/v2/orders/" + o["id"], expect=200)
+        self.assertEqual((o["status"], o["filled_qty"]), ("partially_filled", "2"))
+        _, o = c("GET", "/v2/orders/" + o["id"], expect=200)
+        self.assertEqual((o["status"], o["filled_qty"], o["filled_avg_price"]), ("filled", "4", "144"))
+        _, pos = c("GET", "/v2/positions/AAPL", expect=200)
+        self.assertEqual(pos["qty"], "4")
+        c("POST", "/_sim/config", {"partial_fill": False})
+        # trailing stop follows the high-water mark
+        _, t = c("POST", "/v2/orders", {"symbol": "AAPL", "qty": "4", "side": "sell", "type": "trailing_stop",
+                                        "trail_price": "2", "time_in_force": "gtc"}, expect=200)
+        c("POST", "/_sim/prices", {"AAPL": "150"})
+        _, t = c("GET", "/v2/orders/" + t["id"], expect=200)
+        self.assertEqual((t["status"], t["hwm"], t["stop_price"]), ("new", "150", "148"))
+        c("POST", "/_sim/prices", {"AAPL": "147.5"})
+        _, t = c("GET", "/v2/orders/" + t["id"], expect=200)
+        self.assertEqual(t["status"], "filled")
+        c("GET", "/v2/positions/AAPL", expect=404)
+        # market closed: a day order waits, crypto still fills
+        c("POST", "/_sim/config", {"market": "closed", "partial_fill": False})
+        _, o = c("POST", "/v2/orders", {"symbol": "MSFT", "qty": "1", "side": "buy", "type": "market",
+                                        "time_in_force": "day"}, expect=200)
+        _, o = c("GET", "/v2/orders/" + o["id"], expect=200)
+        self.assertEqual(o["status"], "new")
+        _, b = c("POST", "/v2/orders", {"symbol": "ETH/USD", "qty": "0.5", "side": "buy", "type": "market",
+                                        "time_in_force": "gtc"}, expect=200)
+        _, b = c("GET", "/v2/orders/" + b["id"], expect=200)
+        self.assertEqual(b["status"], "filled")
+
+    def test_4_every_operation_was_exercised(self):
+        wanted = {(m, p) for m, p, _ in self.ops}
+        self.assertEqual(len(wanted), 46)
+        self.assertEqual(sorted(wanted - self.seen), [])
+
+
+class Summary(unittest.TextTestResult):
+    pass
+
+
+if __name__ == "__main__":
+    runner = unittest.TextTestRunner(verbosity=2, resultclass=Summary)
+    result = runner.run(unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorConformance))
+    failed = len(result.failures) + len(result.errors)
+    print("simulator: %d passed, %d failed" % (result.testsRun - failed, failed))
+    sys.exit(1 if failed else 0)
