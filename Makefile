@@ -8,10 +8,13 @@ PGFILEDESC = "alpaca - Alpaca Trading API v2 from SQL"
 # one file per concern: plumbing first, then one file per API area
 OBJS = \
 	src/alpaca.o src/guc.o src/http.o src/errors.o src/rows.o src/api.o \
-	src/account.o src/calendar.o src/assets.o src/orders.o src/positions.o
+	src/account.o src/calendar.o src/assets.o src/orders.o src/positions.o \
+	src/watchlists.o src/activities.o src/portfolio.o src/options.o \
+	src/corporate_actions.o src/crypto.o
 
 # the regression suites run in this order against a live simulator
-REGRESS = setup account market assets orders positions errors secrets cancel
+REGRESS = setup account market assets orders positions watchlists activities options \
+	corporate_actions crypto errors secrets cancel spec_coverage
 REGRESS_OPTS = --load-extension=alpaca
 
 PG_CPPFLAGS = -Isrc -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror

@@ -371,6 +371,364 @@ AS 'MODULE_PATHNAME', 'alpaca_do_not_exercise_option'
 LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 COMMENT ON FUNCTION alpaca_do_not_exercise_option(text) IS 'POST /v2/positions/{symbol_or_contract_id}/do-not-exercise: ask that an option position not be exercised at expiry.';
 
+-- Watchlists
+
+CREATE TYPE alpaca_watchlist AS (
+    id uuid,
+    account_id uuid,
+    name text,
+    created_at timestamptz,
+    updated_at timestamptz,
+    assets jsonb
+);
+COMMENT ON TYPE alpaca_watchlist IS 'A watchlist (Alpaca Watchlist object); assets as jsonb, or as rows through alpaca_watchlist_assets().';
+
+CREATE FUNCTION alpaca_watchlists()
+RETURNS SETOF alpaca_watchlist
+AS 'MODULE_PATHNAME', 'alpaca_watchlists'
+LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 10;
+COMMENT ON FUNCTION alpaca_watchlists() IS 'GET /v2/watchlists: every watchlist (without its assets).';
+
+CREATE FUNCTION alpaca_watchlist(watchlist_id uuid)
+RETURNS alpaca_watchlist
+AS 'MODULE_PATHNAME', 'alpaca_watchlist'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION alpaca_watchlist(uuid) IS 'GET /v2/watchlists/{watchlist_id}: one watchlist with its assets.';
+
+CREATE FUNCTION alpaca_watchlist_by_name(name text)
+RETURNS alpaca_watchlist
+AS 'MODULE_PATHNAME', 'alpaca_watchlist_by_name'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION alpaca_watchlist_by_name(text) IS 'GET /v2/watchlists:by_name: one watchlist, found by name.';
+
+CREATE FUNCTION alpaca_watchlist_assets(watchlist_id uuid)
+RETURNS SETOF alpaca_asset
+AS 'MODULE_PATHNAME', 'alpaca_watchlist_assets'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE ROWS 20;
+COMMENT ON FUNCTION alpaca_watchlist_assets(uuid) IS 'The assets of a watchlist as alpaca_asset rows (from GET /v2/watchlists/{watchlist_id}).';
+
+CREATE FUNCTION alpaca_watchlist_assets_by_name(name text)
+RETURNS SETOF alpaca_asset
+AS 'MODULE_PATHNAME', 'alpaca_watchlist_assets_by_name'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE ROWS 20;
+COMMENT ON FUNCTION alpaca_watchlist_assets_by_name(text) IS 'The assets of a watchlist found by name, as alpaca_asset rows (from GET /v2/watchlists:by_name).';
+
+CREATE FUNCTION alpaca_create_watchlist(name text, symbols text[] DEFAULT NULL)
+RETURNS alpaca_watchlist
+AS 'MODULE_PATHNAME', 'alpaca_create_watchlist'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION alpaca_create_watchlist(text, text[]) IS 'POST /v2/watchlists: create a watchlist with these symbols.';
+
+CREATE FUNCTION alpaca_update_watchlist(watchlist_id uuid, name text, symbols text[] DEFAULT NULL)
+RETURNS alpaca_watchlist
+AS 'MODULE_PATHNAME', 'alpaca_update_watchlist'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION alpaca_update_watchlist(uuid, text, text[]) IS 'PUT /v2/watchlists/{watchlist_id}: rename a watchlist and replace all its symbols.';
+
+CREATE FUNCTION alpaca_update_watchlist_by_name(name text, new_name text DEFAULT NULL, symbols text[] DEFAULT NULL)
+RETURNS alpaca_watchlist
+AS 'MODULE_PATHNAME', 'alpaca_update_watchlist_by_name'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION alpaca_update_watchlist_by_name(text, text, text[]) IS 'PUT /v2/watchlists:by_name: replace the symbols of the named watchlist (and rename it to new_name).';
+
+CREATE FUNCTION alpaca_add_to_watchlist(watchlist_id uuid, symbol text)
+RETURNS alpaca_watchlist
+AS 'MODULE_PATHNAME', 'alpaca_add_to_watchlist'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION alpaca_add_to_watchlist(uuid, text) IS 'POST /v2/watchlists/{watchlist_id}: add a symbol to a watchlist.';
+
+CREATE FUNCTION alpaca_add_to_watchlist_by_name(name text, symbol text)
+RETURNS alpaca_watchlist
+AS 'MODULE_PATHNAME', 'alpaca_add_to_watchlist_by_name'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION alpaca_add_to_watchlist_by_name(text, text) IS 'POST /v2/watchlists:by_name: add a symbol to the named watchlist.';
+
+CREATE FUNCTION alpaca_remove_from_watchlist(watchlist_id uuid, symbol text)
+RETURNS alpaca_watchlist
+AS 'MODULE_PATHNAME', 'alpaca_remove_from_watchlist'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION alpaca_remove_from_watchlist(uuid, text) IS 'DELETE /v2/watchlists/{watchlist_id}/{symbol}: remove a symbol from a watchlist.';
+
+CREATE FUNCTION alpaca_delete_watchlist(watchlist_id uuid)
+RETURNS void
+AS 'MODULE_PATHNAME', 'alpaca_delete_watchlist'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION alpaca_delete_watchlist(uuid) IS 'DELETE /v2/watchlists/{watchlist_id}: delete a watchlist.';
+
+CREATE FUNCTION alpaca_delete_watchlist_by_name(name text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'alpaca_delete_watchlist_by_name'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION alpaca_delete_watchlist_by_name(text) IS 'DELETE /v2/watchlists:by_name: delete the named watchlist.';
+
+-- Account activities and portfolio history
+
+CREATE TYPE alpaca_activity AS (
+    id text,
+    activity_type text,
+    activity_sub_type text,
+    date date,
+    created_at timestamptz,
+    transaction_time timestamptz,
+    type text,
+    symbol text,
+    side text,
+    qty numeric,
+    price numeric,
+    cum_qty numeric,
+    leaves_qty numeric,
+    order_id uuid,
+    order_status text,
+    net_amount numeric,
+    per_share_amount numeric,
+    cusip text,
+    currency text,
+    status text,
+    description text,
+    group_id text,
+    raw jsonb
+);
+COMMENT ON TYPE alpaca_activity IS 'An account activity: a fill (TradingActivities) or a non-trade activity (NonTradeActivities); raw holds the whole object.';
+
+CREATE FUNCTION alpaca_activities(
+    activity_types text[] DEFAULT NULL,
+    category text DEFAULT NULL,
+    date date DEFAULT NULL,
+    until timestamptz DEFAULT NULL,
+    after timestamptz DEFAULT NULL,
+    direction text DEFAULT NULL,
+    page_size integer DEFAULT NULL)
+RETURNS SETOF alpaca_activity
+AS 'MODULE_PATHNAME', 'alpaca_activities'
+LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 100;
+COMMENT ON FUNCTION alpaca_activities(text[], text, date, timestamptz, timestamptz, text, integer)
+    IS 'GET /v2/account/activities: every activity the filters select, following page_token through all pages (page_size per request).';
+
+CREATE FUNCTION alpaca_activities_by_type(
+    activity_type text,
+    date date DEFAULT NULL,
+    until timestamptz DEFAULT NULL,
+    after timestamptz DEFAULT NULL,
+    direction text DEFAULT NULL,
+    page_size integer DEFAULT NULL)
+RETURNS SETOF alpaca_activity
+AS 'MODULE_PATHNAME', 'alpaca_activities_by_type'
+LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 100;
+COMMENT ON FUNCTION alpaca_activities_by_type(text, date, timestamptz, timestamptz, text, integer)
+    IS 'GET /v2/account/activities/{activity_type}: every activity of one type (FILL, DIV, FEE ...), all pages.';
+
+CREATE TYPE alpaca_portfolio_point AS (
+    "timestamp" timestamptz,
+    equity numeric,
+    profit_loss numeric,
+    profit_loss_pct numeric,
+    base_value numeric,
+    timeframe text
+);
+COMMENT ON TYPE alpaca_portfolio_point IS 'One point of portfolio history: equity and profit/loss at a time.';
+
+CREATE FUNCTION alpaca_portfolio_history(
+    period text DEFAULT NULL,
+    timeframe text DEFAULT NULL,
+    intraday_reporting text DEFAULT NULL,
+    start timestamptz DEFAULT NULL,
+    "end" timestamptz DEFAULT NULL,
+    pnl_reset text DEFAULT NULL,
+    extended_hours boolean DEFAULT NULL,
+    cashflow_types text DEFAULT NULL)
+RETURNS SETOF alpaca_portfolio_point
+AS 'MODULE_PATHNAME', 'alpaca_portfolio_history'
+LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 30;
+COMMENT ON FUNCTION alpaca_portfolio_history(text, text, text, timestamptz, timestamptz, text, boolean, text)
+    IS 'GET /v2/account/portfolio/history: one row per point; period like ''1M'', timeframe 1Min, 5Min, 15Min, 1H or 1D.';
+
+-- Options
+
+CREATE TYPE alpaca_option_contract AS (
+    id uuid,
+    symbol text,
+    name text,
+    status text,
+    tradable boolean,
+    expiration_date date,
+    root_symbol text,
+    underlying_symbol text,
+    underlying_asset_id uuid,
+    type text,
+    style text,
+    strike_price numeric,
+    multiplier numeric,
+    size numeric,
+    open_interest numeric,
+    open_interest_date date,
+    close_price numeric,
+    close_price_date date,
+    ppind boolean,
+    deliverables jsonb
+);
+COMMENT ON TYPE alpaca_option_contract IS 'An option contract (Alpaca OptionContract object).';
+
+CREATE FUNCTION alpaca_option_contracts(
+    underlying_symbols text[] DEFAULT NULL,
+    status text DEFAULT NULL,
+    expiration_date date DEFAULT NULL,
+    expiration_date_gte date DEFAULT NULL,
+    expiration_date_lte date DEFAULT NULL,
+    root_symbol text DEFAULT NULL,
+    type text DEFAULT NULL,
+    style text DEFAULT NULL,
+    strike_price_gte numeric DEFAULT NULL,
+    strike_price_lte numeric DEFAULT NULL,
+    show_deliverables boolean DEFAULT NULL,
+    ppind boolean DEFAULT NULL,
+    page_limit integer DEFAULT NULL)
+RETURNS SETOF alpaca_option_contract
+AS 'MODULE_PATHNAME', 'alpaca_option_contracts'
+LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 100;
+COMMENT ON FUNCTION alpaca_option_contracts(text[], text, date, date, date, text, text, text, numeric, numeric, boolean, boolean, integer)
+    IS 'GET /v2/options/contracts: every contract the filters select, following next_page_token (page_limit per request, Alpaca''s limit). Without expiration filters Alpaca returns those expiring by next weekend.';
+
+CREATE FUNCTION alpaca_option_contract(symbol_or_id text)
+RETURNS alpaca_option_contract
+AS 'MODULE_PATHNAME', 'alpaca_option_contract'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION alpaca_option_contract(text) IS 'GET /v2/options/contracts/{symbol_or_id}: one option contract.';
+
+-- Corporate actions
+
+CREATE TYPE alpaca_corporate_announcement AS (
+    id uuid,
+    corporate_action_id text,
+    ca_type text,
+    ca_sub_type text,
+    initiating_symbol text,
+    initiating_original_cusip text,
+    target_symbol text,
+    target_original_cusip text,
+    declaration_date date,
+    ex_date date,
+    record_date date,
+    payable_date date,
+    expiration_date date,
+    cash numeric,
+    old_rate numeric,
+    new_rate numeric,
+    raw jsonb
+);
+COMMENT ON TYPE alpaca_corporate_announcement IS 'A corporate action announcement: dividend, merger, spinoff or split.';
+
+CREATE FUNCTION alpaca_corporate_announcements(
+    ca_types text[],
+    since date,
+    until date,
+    symbol text DEFAULT NULL,
+    cusip text DEFAULT NULL,
+    date_type text DEFAULT NULL)
+RETURNS SETOF alpaca_corporate_announcement
+AS 'MODULE_PATHNAME', 'alpaca_corporate_announcements'
+LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 20;
+COMMENT ON FUNCTION alpaca_corporate_announcements(text[], date, date, text, text, text)
+    IS 'GET /v2/corporate_actions/announcements: announcements of ca_types (Dividend, Merger, Spinoff, Split) from since to until (at most 90 days).';
+
+CREATE FUNCTION alpaca_corporate_announcement(id uuid)
+RETURNS alpaca_corporate_announcement
+AS 'MODULE_PATHNAME', 'alpaca_corporate_announcement'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION alpaca_corporate_announcement(uuid) IS 'GET /v2/corporate_actions/announcements/{id}: one announcement.';
+
+-- Crypto funding
+
+CREATE TYPE alpaca_crypto_wallet AS (
+    asset text,
+    chain text,
+    address text,
+    created_at timestamptz
+);
+COMMENT ON TYPE alpaca_crypto_wallet IS 'A crypto funding wallet: where to send an asset on a chain.';
+
+CREATE TYPE alpaca_crypto_transfer AS (
+    id uuid,
+    tx_hash text,
+    direction text,
+    status text,
+    amount numeric,
+    usd_value numeric,
+    network_fee numeric,
+    fees numeric,
+    chain text,
+    asset text,
+    from_address text,
+    to_address text,
+    created_at timestamptz
+);
+COMMENT ON TYPE alpaca_crypto_transfer IS 'A crypto transfer, INCOMING or OUTGOING (Alpaca CryptoTransfer object).';
+
+CREATE TYPE alpaca_whitelisted_address AS (
+    id text,
+    chain text,
+    asset text,
+    address text,
+    status text,
+    created_at timestamptz
+);
+COMMENT ON TYPE alpaca_whitelisted_address IS 'An address withdrawals may go to (Alpaca WhitelistedAddress object).';
+
+CREATE TYPE alpaca_crypto_fee_estimate AS (
+    fee numeric,
+    network_fee numeric
+);
+COMMENT ON TYPE alpaca_crypto_fee_estimate IS 'The estimated fees of a crypto withdrawal.';
+
+CREATE FUNCTION alpaca_crypto_wallets(asset text DEFAULT NULL, network text DEFAULT NULL)
+RETURNS SETOF alpaca_crypto_wallet
+AS 'MODULE_PATHNAME', 'alpaca_crypto_wallets'
+LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 5;
+COMMENT ON FUNCTION alpaca_crypto_wallets(text, text) IS 'GET /v2/wallets: the funding wallets, or the one for an asset.';
+
+CREATE FUNCTION alpaca_crypto_transfers()
+RETURNS SETOF alpaca_crypto_transfer
+AS 'MODULE_PATHNAME', 'alpaca_crypto_transfers'
+LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 20;
+COMMENT ON FUNCTION alpaca_crypto_transfers() IS 'GET /v2/wallets/transfers: crypto transfers in and out.';
+
+CREATE FUNCTION alpaca_crypto_transfer(transfer_id uuid)
+RETURNS alpaca_crypto_transfer
+AS 'MODULE_PATHNAME', 'alpaca_crypto_transfer'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION alpaca_crypto_transfer(uuid) IS 'GET /v2/wallets/transfers/{transfer_id}: one crypto transfer.';
+
+CREATE FUNCTION alpaca_request_crypto_withdrawal(amount numeric, address text, asset text, chain text DEFAULT NULL)
+RETURNS alpaca_crypto_transfer
+AS 'MODULE_PATHNAME', 'alpaca_request_crypto_withdrawal'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION alpaca_request_crypto_withdrawal(numeric, text, text, text)
+    IS 'POST /v2/wallets/transfers: withdraw amount of asset to a whitelisted address.';
+
+CREATE FUNCTION alpaca_whitelisted_addresses()
+RETURNS SETOF alpaca_whitelisted_address
+AS 'MODULE_PATHNAME', 'alpaca_whitelisted_addresses'
+LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 10;
+COMMENT ON FUNCTION alpaca_whitelisted_addresses() IS 'GET /v2/wallets/whitelists: addresses withdrawals may go to.';
+
+CREATE FUNCTION alpaca_add_whitelisted_address(address text, asset text, chain text DEFAULT NULL)
+RETURNS alpaca_whitelisted_address
+AS 'MODULE_PATHNAME', 'alpaca_add_whitelisted_address'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION alpaca_add_whitelisted_address(text, text, text) IS 'POST /v2/wallets/whitelists: request that an address be whitelisted (PENDING until approved).';
+
+CREATE FUNCTION alpaca_delete_whitelisted_address(whitelisted_address_id text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'alpaca_delete_whitelisted_address'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION alpaca_delete_whitelisted_address(text) IS 'DELETE /v2/wallets/whitelists/{whitelisted_address_id}: remove a whitelisted address.';
+
+CREATE FUNCTION alpaca_crypto_fee_estimate(asset text DEFAULT NULL, from_address text DEFAULT NULL,
+                                           to_address text DEFAULT NULL, amount numeric DEFAULT NULL)
+RETURNS alpaca_crypto_fee_estimate
+AS 'MODULE_PATHNAME', 'alpaca_crypto_fee_estimate'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION alpaca_crypto_fee_estimate(text, text, text, numeric) IS 'GET /v2/wallets/fees/estimate: the fees a withdrawal would cost.';
+
 -- Every function trades with the server's keys: none is callable by a role
 -- until the owner grants it (see README: read-only and trading grants).
 DO $$

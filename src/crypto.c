@@ -1,0 +1,137 @@
+/*
+ * crypto.c
+ *		Crypto funding: wallets, transfers, whitelisted addresses, fees.
+ */
+#include "postgres.h"
+
+#include "api.h"
+
+PG_FUNCTION_INFO_V1(alpaca_crypto_wallets);
+PG_FUNCTION_INFO_V1(alpaca_crypto_transfers);
+PG_FUNCTION_INFO_V1(alpaca_crypto_transfer);
+PG_FUNCTION_INFO_V1(alpaca_request_crypto_withdrawal);
+PG_FUNCTION_INFO_V1(alpaca_whitelisted_addresses);
+PG_FUNCTION_INFO_V1(alpaca_add_whitelisted_address);
+PG_FUNCTION_INFO_V1(alpaca_delete_whitelisted_address);
+PG_FUNCTION_INFO_V1(alpaca_crypto_fee_estimate);
+
+static const char *const chains[] = {"SOL", "ETH", "BTC", "XRP", "ARB", NULL};
+static const char *const networks[] = {"ethereum", "solana", NULL};
+
+static char *
+required_text(FunctionCallInfo fcinfo, int n, const char *name)
+{
+	char	   *v = alpaca_arg_text(fcinfo, n);
+
+	if (v == NULL || v[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s is required", name)));
+	return v;
+}
+
+static Datum
+list(FunctionCallInfo fcinfo, AlpacaRequest *req)
+{
+	AlpacaRowSink *sink = alpaca_rows_begin(fcinfo);
+
+	/* one object when an asset is named, an array otherwise: both are rows */
+	alpaca_rows_add(sink, alpaca_send(req));
+	return (Datum) 0;
+}
+
+/* alpaca_crypto_wallets(asset, network) */
+Datum
+alpaca_crypto_wallets(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+
+	alpaca_request_init(&req, "GET", "/v2/wallets");
+	alpaca_query(&req, "asset", alpaca_arg_text(fcinfo, 0));
+	alpaca_query(&req, "network", alpaca_arg_enum(fcinfo, 1, "network", networks));
+	return list(fcinfo, &req);
+}
+
+Datum
+alpaca_crypto_transfers(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+
+	alpaca_request_init(&req, "GET", "/v2/wallets/transfers");
+	return list(fcinfo, &req);
+}
+
+Datum
+alpaca_crypto_transfer(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+
+	alpaca_request_init(&req, "GET", "/v2/wallets/transfers");
+	alpaca_path_segment(&req, alpaca_arg_uuid(fcinfo, 0));
+	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+}
+
+/* alpaca_request_crypto_withdrawal(amount, address, asset, chain) */
+Datum
+alpaca_request_crypto_withdrawal(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+	char	   *amount = alpaca_arg_numeric(fcinfo, 0, "amount", true);
+
+	alpaca_require(amount != NULL, "amount is required", NULL);
+	alpaca_request_init(&req, "POST", "/v2/wallets/transfers");
+	alpaca_body_number(&req, "amount", amount);
+	alpaca_body_string(&req, "address", required_text(fcinfo, 1, "address"));
+	alpaca_body_string(&req, "asset", required_text(fcinfo, 2, "asset"));
+	alpaca_body_string(&req, "chain", alpaca_arg_enum(fcinfo, 3, "chain", chains));
+	alpaca_body_finish(&req);
+	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+}
+
+Datum
+alpaca_whitelisted_addresses(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+
+	alpaca_request_init(&req, "GET", "/v2/wallets/whitelists");
+	return list(fcinfo, &req);
+}
+
+/* alpaca_add_whitelisted_address(address, asset, chain) */
+Datum
+alpaca_add_whitelisted_address(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+
+	alpaca_request_init(&req, "POST", "/v2/wallets/whitelists");
+	alpaca_body_string(&req, "address", required_text(fcinfo, 0, "address"));
+	alpaca_body_string(&req, "asset", required_text(fcinfo, 1, "asset"));
+	alpaca_body_string(&req, "chain", alpaca_arg_enum(fcinfo, 2, "chain", chains));
+	alpaca_body_finish(&req);
+	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+}
+
+Datum
+alpaca_delete_whitelisted_address(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+
+	alpaca_request_init(&req, "DELETE", "/v2/wallets/whitelists");
+	alpaca_path_segment(&req, required_text(fcinfo, 0, "whitelisted_address_id"));
+	(void) alpaca_send(&req);
+	PG_RETURN_VOID();
+}
+
+/* alpaca_crypto_fee_estimate(asset, from_address, to_address, amount) */
+Datum
+alpaca_crypto_fee_estimate(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+
+	alpaca_request_init(&req, "GET", "/v2/wallets/fees/estimate");
+	alpaca_query(&req, "asset", alpaca_arg_text(fcinfo, 0));
+	alpaca_query(&req, "from_address", alpaca_arg_text(fcinfo, 1));
+	alpaca_query(&req, "to_address", alpaca_arg_text(fcinfo, 2));
+	alpaca_query(&req, "amount", alpaca_arg_numeric(fcinfo, 3, "amount", true));
+	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+}
