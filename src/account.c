@@ -22,7 +22,7 @@ alpaca_account(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	alpaca_request_init(&req, "GET", "/v2/account");
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+	return alpaca_send_object(fcinfo, &req);
 }
 
 Datum
@@ -31,7 +31,7 @@ alpaca_account_configurations(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	alpaca_request_init(&req, "GET", "/v2/account/configurations");
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+	return alpaca_send_object(fcinfo, &req);
 }
 
 static const char *const dtbp_checks[] = {"both", "entry", "exit", NULL};
@@ -68,7 +68,7 @@ alpaca_update_account_configurations(PG_FUNCTION_ARGS)
 	alpaca_require(req.body.len > 0, "no configuration to change",
 				   "Name at least one setting, e.g. alpaca_update_account_configurations(no_shorting => true).");
 	alpaca_body_finish(&req);
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+	return alpaca_send_object(fcinfo, &req);
 }
 
 static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", NULL};

@@ -176,6 +176,23 @@ alpaca_send(AlpacaRequest *req)
 	return out;
 }
 
+/* Send, and answer with the one object as the function's composite result. */
+Datum
+alpaca_send_object(FunctionCallInfo fcinfo, AlpacaRequest *req)
+{
+	return alpaca_object_datum(fcinfo, alpaca_send(req));
+}
+
+/* Send, and answer with an array as one row per element, an object as one row. */
+Datum
+alpaca_send_rows(FunctionCallInfo fcinfo, AlpacaRequest *req)
+{
+	AlpacaRowSink *sink = alpaca_rows_begin(fcinfo);
+
+	alpaca_rows_add(sink, alpaca_send(req));
+	return (Datum) 0;
+}
+
 char *
 alpaca_arg_text(FunctionCallInfo fcinfo, int n)
 {

@@ -33,6 +33,8 @@ extern void alpaca_body_finish(AlpacaRequest *req);
 extern json_object *alpaca_send(AlpacaRequest *req);
 extern AlpacaTransportError alpaca_try_send(AlpacaRequest *req, AlpacaResponse *resp, char **msg);
 extern char *alpaca_request_target(AlpacaRequest *req);
+extern Datum alpaca_send_object(FunctionCallInfo fcinfo, AlpacaRequest *req);
+extern Datum alpaca_send_rows(FunctionCallInfo fcinfo, AlpacaRequest *req);
 extern long alpaca_send_status(AlpacaRequest *req, json_object **out);
 
 /* Arguments, as the text Alpaca wants; NULL when the SQL argument is NULL. */

@@ -22,16 +22,13 @@ Datum
 alpaca_assets(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
-	AlpacaRowSink *sink;
 
 	alpaca_request_init(&req, "GET", "/v2/assets");
 	alpaca_query(&req, "status", alpaca_arg_enum(fcinfo, 0, "status", statuses));
 	alpaca_query(&req, "asset_class", alpaca_arg_enum(fcinfo, 1, "asset_class", classes));
 	alpaca_query(&req, "exchange", alpaca_arg_text(fcinfo, 2));
 	alpaca_query(&req, "attributes", alpaca_arg_list(fcinfo, 3, "attributes", attributes));
-	sink = alpaca_rows_begin(fcinfo);
-	alpaca_rows_add(sink, alpaca_send(&req));
-	return (Datum) 0;
+	return alpaca_send_rows(fcinfo, &req);
 }
 
 /* alpaca_asset(symbol_or_asset_id) */
@@ -44,5 +41,5 @@ alpaca_asset(PG_FUNCTION_ARGS)
 	alpaca_require(key[0] != '\0', "symbol_or_asset_id must not be empty", NULL);
 	alpaca_request_init(&req, "GET", "/v2/assets");
 	alpaca_symbol_segment(&req, key);
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+	return alpaca_send_object(fcinfo, &req);
 }

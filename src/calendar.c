@@ -19,7 +19,7 @@ alpaca_clock(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	alpaca_request_init(&req, "GET", "/v2/clock");
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+	return alpaca_send_object(fcinfo, &req);
 }
 
 static const char *const date_types[] = {"TRADING", "SETTLEMENT", NULL};
@@ -29,7 +29,6 @@ Datum
 alpaca_calendar(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
-	AlpacaRowSink *sink;
 
 	alpaca_request_init(&req, "GET", "/v2/calendar");
 	alpaca_query(&req, "start", alpaca_arg_date(fcinfo, 0));
@@ -38,7 +37,5 @@ alpaca_calendar(PG_FUNCTION_ARGS)
 	alpaca_require(PG_ARGISNULL(0) || PG_ARGISNULL(1) ||
 				   PG_GETARG_DATEADT(0) <= PG_GETARG_DATEADT(1),
 				   "start must not be after end", NULL);
-	sink = alpaca_rows_begin(fcinfo);
-	alpaca_rows_add(sink, alpaca_send(&req));
-	return (Datum) 0;
+	return alpaca_send_rows(fcinfo, &req);
 }

@@ -21,7 +21,6 @@ Datum
 alpaca_corporate_announcements(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
-	AlpacaRowSink *sink;
 	char	   *types = alpaca_arg_list(fcinfo, 0, "ca_types", ca_types);
 
 	alpaca_require(types != NULL, "ca_types is required",
@@ -39,9 +38,7 @@ alpaca_corporate_announcements(PG_FUNCTION_ARGS)
 	alpaca_query(&req, "symbol", alpaca_arg_text(fcinfo, 3));
 	alpaca_query(&req, "cusip", alpaca_arg_text(fcinfo, 4));
 	alpaca_query(&req, "date_type", alpaca_arg_enum(fcinfo, 5, "date_type", date_types));
-	sink = alpaca_rows_begin(fcinfo);
-	alpaca_rows_add(sink, alpaca_send(&req));
-	return (Datum) 0;
+	return alpaca_send_rows(fcinfo, &req);
 }
 
 Datum
@@ -51,5 +48,5 @@ alpaca_corporate_announcement(PG_FUNCTION_ARGS)
 
 	alpaca_request_init(&req, "GET", "/v2/corporate_actions/announcements");
 	alpaca_path_segment(&req, alpaca_arg_uuid(fcinfo, 0));
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+	return alpaca_send_object(fcinfo, &req);
 }

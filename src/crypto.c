@@ -30,17 +30,7 @@ required_text(FunctionCallInfo fcinfo, int n, const char *name)
 	return v;
 }
 
-static Datum
-list(FunctionCallInfo fcinfo, AlpacaRequest *req)
-{
-	AlpacaRowSink *sink = alpaca_rows_begin(fcinfo);
-
-	/* one object when an asset is named, an array otherwise: both are rows */
-	alpaca_rows_add(sink, alpaca_send(req));
-	return (Datum) 0;
-}
-
-/* alpaca_crypto_wallets(asset, network) */
+/* alpaca_crypto_wallets(asset, network): Alpaca answers one object when an asset is named */
 Datum
 alpaca_crypto_wallets(PG_FUNCTION_ARGS)
 {
@@ -49,7 +39,7 @@ alpaca_crypto_wallets(PG_FUNCTION_ARGS)
 	alpaca_request_init(&req, "GET", "/v2/wallets");
 	alpaca_query(&req, "asset", alpaca_arg_text(fcinfo, 0));
 	alpaca_query(&req, "network", alpaca_arg_enum(fcinfo, 1, "network", networks));
-	return list(fcinfo, &req);
+	return alpaca_send_rows(fcinfo, &req);
 }
 
 Datum
@@ -58,7 +48,7 @@ alpaca_crypto_transfers(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	alpaca_request_init(&req, "GET", "/v2/wallets/transfers");
-	return list(fcinfo, &req);
+	return alpaca_send_rows(fcinfo, &req);
 }
 
 Datum
@@ -68,7 +58,7 @@ alpaca_crypto_transfer(PG_FUNCTION_ARGS)
 
 	alpaca_request_init(&req, "GET", "/v2/wallets/transfers");
 	alpaca_path_segment(&req, alpaca_arg_uuid(fcinfo, 0));
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+	return alpaca_send_object(fcinfo, &req);
 }
 
 /* alpaca_request_crypto_withdrawal(amount, address, asset, chain) */
@@ -85,7 +75,7 @@ alpaca_request_crypto_withdrawal(PG_FUNCTION_ARGS)
 	alpaca_body_string(&req, "asset", required_text(fcinfo, 2, "asset"));
 	alpaca_body_string(&req, "chain", alpaca_arg_enum(fcinfo, 3, "chain", chains));
 	alpaca_body_finish(&req);
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+	return alpaca_send_object(fcinfo, &req);
 }
 
 Datum
@@ -94,7 +84,7 @@ alpaca_whitelisted_addresses(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	alpaca_request_init(&req, "GET", "/v2/wallets/whitelists");
-	return list(fcinfo, &req);
+	return alpaca_send_rows(fcinfo, &req);
 }
 
 /* alpaca_add_whitelisted_address(address, asset, chain) */
@@ -108,7 +98,7 @@ alpaca_add_whitelisted_address(PG_FUNCTION_ARGS)
 	alpaca_body_string(&req, "asset", required_text(fcinfo, 1, "asset"));
 	alpaca_body_string(&req, "chain", alpaca_arg_enum(fcinfo, 2, "chain", chains));
 	alpaca_body_finish(&req);
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+	return alpaca_send_object(fcinfo, &req);
 }
 
 Datum
@@ -133,5 +123,5 @@ alpaca_crypto_fee_estimate(PG_FUNCTION_ARGS)
 	alpaca_query(&req, "from_address", alpaca_arg_text(fcinfo, 1));
 	alpaca_query(&req, "to_address", alpaca_arg_text(fcinfo, 2));
 	alpaca_query(&req, "amount", alpaca_arg_numeric(fcinfo, 3, "amount", true));
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+	return alpaca_send_object(fcinfo, &req);
 }

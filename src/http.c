@@ -112,6 +112,19 @@ debug_cb(CURL *handle, curl_infotype type, char *data, size_t size, void *userda
 	return 0;
 }
 
+/* On failure the list passed in is intact, and freed by the caller's cleanup. */
+static struct curl_slist *
+append_header(struct curl_slist *list, const char *line)
+{
+	struct curl_slist *h = curl_slist_append(list, line);
+
+	if (h == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+	return h;
+}
+
 /* libcurl's messages say " after 12 ms"; the number only makes logs differ */
 static char *
 strip_timing(const char *msg)
@@ -184,43 +197,25 @@ alpaca_http_perform(const char *method, const char *path_and_query,
 
 	PG_TRY();
 	{
-		struct curl_slist *h;
 		int			running = 1;
 		long		st = 0;
 		curl_off_t	up = 0;
 		CURLMsg    *msg;
 		int			left;
 
-		/* key headers are built on the stack of a StringInfo, never logged */
+		/* the key lines are built in a StringInfo, wiped, never logged */
 		initStringInfo(&hdr);
 		appendStringInfo(&hdr, "APCA-API-KEY-ID: %s", alpaca_key_id);
-		h = curl_slist_append(headers, hdr.data);
-		if (h == NULL)
-			elog(ERROR, "out of memory");
-		headers = h;
+		headers = append_header(headers, hdr.data);
 		resetStringInfo(&hdr);
 		appendStringInfo(&hdr, "APCA-API-SECRET-KEY: %s", alpaca_secret_key);
-		h = curl_slist_append(headers, hdr.data);
+		headers = append_header(headers, hdr.data);
 		explicit_bzero(hdr.data, hdr.len);
-		if (h == NULL)
-			elog(ERROR, "out of memory");
-		headers = h;
-		h = curl_slist_append(headers, "Accept: application/json");
-		if (h == NULL)
-			elog(ERROR, "out of memory");
-		headers = h;
+		headers = append_header(headers, "Accept: application/json");
 		if (body)
-		{
-			h = curl_slist_append(headers, "Content-Type: application/json");
-			if (h == NULL)
-				elog(ERROR, "out of memory");
-			headers = h;
-		}
+			headers = append_header(headers, "Content-Type: application/json");
 		/* no "Expect: 100-continue" round trip before a body */
-		h = curl_slist_append(headers, "Expect:");
-		if (h == NULL)
-			elog(ERROR, "out of memory");
-		headers = h;
+		headers = append_header(headers, "Expect:");
 
 		curl_easy_setopt(alpaca_curl, CURLOPT_URL, url.data);
 		curl_easy_setopt(alpaca_curl, CURLOPT_HTTPHEADER, headers);

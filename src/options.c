@@ -92,5 +92,5 @@ alpaca_option_contract(PG_FUNCTION_ARGS)
 	alpaca_require(key[0] != '\0', "symbol_or_id must not be empty", NULL);
 	alpaca_request_init(&req, "GET", "/v2/options/contracts");
 	alpaca_path_segment(&req, key);
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+	return alpaca_send_object(fcinfo, &req);
 }

@@ -329,7 +329,6 @@ Datum
 alpaca_orders(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
-	AlpacaRowSink *sink;
 
 	alpaca_request_init(&req, "GET", "/v2/orders");
 	alpaca_query(&req, "status", alpaca_arg_enum(fcinfo, 0, "status", list_statuses));
@@ -343,9 +342,7 @@ alpaca_orders(PG_FUNCTION_ARGS)
 	alpaca_query(&req, "asset_class", alpaca_arg_list(fcinfo, 8, "asset_class", asset_classes));
 	alpaca_query(&req, "before_order_id", alpaca_arg_uuid(fcinfo, 9));
 	alpaca_query(&req, "after_order_id", alpaca_arg_uuid(fcinfo, 10));
-	sink = alpaca_rows_begin(fcinfo);
-	alpaca_rows_add(sink, alpaca_send(&req));
-	return (Datum) 0;
+	return alpaca_send_rows(fcinfo, &req);
 }
 
 /* alpaca_order(order_id uuid, nested boolean) */
@@ -358,7 +355,7 @@ alpaca_order(PG_FUNCTION_ARGS)
 	alpaca_request_init(&req, "GET", "/v2/orders");
 	alpaca_path_segment(&req, alpaca_arg_uuid(fcinfo, 0));
 	alpaca_query(&req, "nested", alpaca_arg_bool(fcinfo, 1));
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+	return alpaca_send_object(fcinfo, &req);
 }
 
 Datum
@@ -368,7 +365,7 @@ alpaca_order_by_client_id(PG_FUNCTION_ARGS)
 
 	alpaca_request_init(&req, "GET", "/v2/orders:by_client_order_id");
 	alpaca_query(&req, "client_order_id", alpaca_arg_text(fcinfo, 0));
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+	return alpaca_send_object(fcinfo, &req);
 }
 
 /*
@@ -395,7 +392,7 @@ alpaca_replace_order(PG_FUNCTION_ARGS)
 	alpaca_require(req.body.len > 0, "nothing to replace",
 				   "Give at least one of qty, time_in_force, limit_price, stop_price, trail or client_order_id.");
 	alpaca_body_finish(&req);
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+	return alpaca_send_object(fcinfo, &req);
 }
 
 Datum
@@ -414,10 +411,7 @@ Datum
 alpaca_cancel_all_orders(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
-	AlpacaRowSink *sink;
 
 	alpaca_request_init(&req, "DELETE", "/v2/orders");
-	sink = alpaca_rows_begin(fcinfo);
-	alpaca_rows_add(sink, alpaca_send(&req));
-	return (Datum) 0;
+	return alpaca_send_rows(fcinfo, &req);
 }

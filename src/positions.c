@@ -22,12 +22,9 @@ Datum
 alpaca_positions(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
-	AlpacaRowSink *sink;
 
 	alpaca_request_init(&req, "GET", "/v2/positions");
-	sink = alpaca_rows_begin(fcinfo);
-	alpaca_rows_add(sink, alpaca_send(&req));
-	return (Datum) 0;
+	return alpaca_send_rows(fcinfo, &req);
 }
 
 static void
@@ -48,7 +45,7 @@ alpaca_position(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	position_path(fcinfo, &req, "GET", NULL);
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+	return alpaca_send_object(fcinfo, &req);
 }
 
 /* alpaca_close_position(symbol_or_asset_id, qty, percentage): the closing order */
@@ -67,7 +64,7 @@ alpaca_close_position(PG_FUNCTION_ARGS)
 	position_path(fcinfo, &req, "DELETE", NULL);
 	alpaca_query(&req, "qty", qty);
 	alpaca_query(&req, "percentage", pct);
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+	return alpaca_send_object(fcinfo, &req);
 }
 
 /* One row per position: symbol, HTTP status, and the closing order (or error) as jsonb. */
@@ -75,13 +72,10 @@ Datum
 alpaca_close_all_positions(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
-	AlpacaRowSink *sink;
 
 	alpaca_request_init(&req, "DELETE", "/v2/positions");
 	alpaca_query(&req, "cancel_orders", alpaca_arg_bool(fcinfo, 0));
-	sink = alpaca_rows_begin(fcinfo);
-	alpaca_rows_add(sink, alpaca_send(&req));
-	return (Datum) 0;
+	return alpaca_send_rows(fcinfo, &req);
 }
 
 Datum

@@ -98,12 +98,9 @@ Datum
 alpaca_watchlists(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
-	AlpacaRowSink *sink;
 
 	alpaca_request_init(&req, "GET", "/v2/watchlists");
-	sink = alpaca_rows_begin(fcinfo);
-	alpaca_rows_add(sink, alpaca_send(&req));
-	return (Datum) 0;
+	return alpaca_send_rows(fcinfo, &req);
 }
 
 static Datum
@@ -112,7 +109,7 @@ one_watchlist(FunctionCallInfo fcinfo, bool by_name)
 	AlpacaRequest req;
 
 	watchlist_target(fcinfo, &req, "GET", by_name);
-	return alpaca_object_datum(fcinfo, alpaca_send(&req));
+	return alpaca_send_object(fcinfo, &req);
 }
 
 Datum
@@ -165,7 +162,7 @@ alpaca_create_watchlist(PG_FUNCTION_ARGS)
 	alpaca_body_string(&req, "name", checked_name(fcinfo, 0));
 	alpaca_body_raw(&req, "symbols", symbols_json(fcinfo, 1));
 	alpaca_body_finish(&req);
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+	return alpaca_send_object(fcinfo, &req);
 }
 
 /*
@@ -185,7 +182,7 @@ update_watchlist(FunctionCallInfo fcinfo, bool by_name)
 		alpaca_body_string(&req, "name", checked_name(fcinfo, 1));
 	alpaca_body_raw(&req, "symbols", symbols_json(fcinfo, 2));
 	alpaca_body_finish(&req);
-	return alpaca_object_datum(fcinfo, alpaca_send(&req));
+	return alpaca_send_object(fcinfo, &req);
 }
 
 Datum
@@ -210,7 +207,7 @@ add_symbol(FunctionCallInfo fcinfo, bool by_name)
 	watchlist_target(fcinfo, &req, "POST", by_name);
 	alpaca_body_string(&req, "symbol", symbol);
 	alpaca_body_finish(&req);
-	return alpaca_object_datum(fcinfo, alpaca_send(&req));
+	return alpaca_send_object(fcinfo, &req);
 }
 
 Datum
@@ -235,7 +232,7 @@ alpaca_remove_from_watchlist(PG_FUNCTION_ARGS)
 	alpaca_require(symbol[0] != '\0', "symbol must not be empty", NULL);
 	watchlist_target(fcinfo, &req, "DELETE", false);
 	alpaca_symbol_segment(&req, symbol);
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_send(&req)));
+	return alpaca_send_object(fcinfo, &req);
 }
 
 Datum

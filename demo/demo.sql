@@ -1,0 +1,56 @@
+-- A tour of the alpaca extension against the simulator.
+-- The server holds the keys (postgresql.conf); this session never sees them.
+\set ON_ERROR_STOP on
+\pset null '(null)'
+CREATE EXTENSION IF NOT EXISTS alpaca;
+\echo '== the account, one typed row'
+SELECT account_number, status, cash, buying_power, equity FROM alpaca_account();
+\echo '== the market clock and this month''s calendar'
+SELECT * FROM alpaca_clock();
+SELECT * FROM alpaca_calendar('2026-11-01', '2026-11-30');
+\echo '== assets'
+SELECT symbol, name, exchange, fractionable FROM alpaca_assets(status => 'active', asset_class => 'us_equity');
+SELECT symbol, name, class FROM alpaca_asset('AAPL');
+\echo '== place a market order and a limit order'
+SELECT id, symbol, qty, side, type, status FROM alpaca_place_order('AAPL', qty => 10, side => 'buy', type => 'market', time_in_force => 'day');
+SELECT symbol, qty, limit_price, status FROM alpaca_place_order('MSFT', qty => 5, side => 'buy', type => 'limit',
+    limit_price => 390, time_in_force => 'gtc', client_order_id => 'demo-msft');
+\echo '== a bracket order: entry with take-profit and stop-loss legs'
+SELECT symbol, order_class, jsonb_path_query_array(legs, '$[*].type') AS legs
+FROM alpaca_place_order('SPY', qty => 2, side => 'buy', type => 'limit', limit_price => 505,
+    order_class => 'bracket', take_profit_limit_price => 530, stop_loss_stop_price => 490);
+\echo '== open orders, and one by client order id'
+SELECT symbol, side, type, qty, status FROM alpaca_orders(status => 'open');
+SELECT symbol, status FROM alpaca_order_by_client_id('demo-msft');
+\echo '== replace the limit order, then cancel everything open'
+SELECT symbol, qty, limit_price, status FROM alpaca_replace_order((alpaca_order_by_client_id('demo-msft')).id, qty => 3, limit_price => 395);
+SELECT status, count(*) FROM alpaca_cancel_all_orders() GROUP BY status;
+\echo '== positions join local tables'
+CREATE TEMP TABLE my_targets (symbol text PRIMARY KEY, target numeric);
+INSERT INTO my_targets VALUES ('AAPL', 20), ('TSLA', 5);
+SELECT p.symbol, p.qty, t.target, t.target - p.qty AS to_buy, p.market_value
+FROM alpaca_positions() p JOIN my_targets t USING (symbol);
+\echo '== close half of the position, then everything'
+SELECT symbol, side, qty FROM alpaca_close_position('AAPL', percentage => 50);
+SELECT symbol, status FROM alpaca_close_all_positions(cancel_orders => true);
+SELECT count(*) AS positions_left FROM alpaca_positions();
+\echo '== a watchlist whose assets join alpaca_assets()'
+SELECT name FROM alpaca_create_watchlist('demo', ARRAY['AAPL', 'TSLA', 'BTC/USD']);
+SELECT w.symbol, a.exchange FROM alpaca_watchlist_assets_by_name('demo') w JOIN alpaca_assets() a USING (id);
+\echo '== activities of the last 30 days, every page'
+SELECT activity_type, count(*), sum(net_amount) AS net FROM alpaca_activities(after => now() - interval '30 days') GROUP BY 1 ORDER BY 1;
+\echo '== portfolio history: the last month, and a 2 % drawdown check'
+SELECT "timestamp"::date AS day, equity, profit_loss_pct FROM alpaca_portfolio_history(period => '1W', timeframe => '1D');
+SELECT coalesce(max(peak - equity) / max(peak) > 0.02, false) AS drew_down_2pct
+FROM (SELECT equity, max(equity) OVER (ORDER BY "timestamp") AS peak
+      FROM alpaca_portfolio_history(period => '1M', timeframe => '1D')) s;
+\echo '== option contracts, corporate actions, crypto wallets'
+SELECT symbol, type, strike_price, expiration_date FROM alpaca_option_contracts(underlying_symbols => ARRAY['AAPL'], type => 'call') LIMIT 5;
+SELECT ca_type, initiating_symbol, ex_date, cash FROM alpaca_corporate_announcements(ARRAY['Dividend', 'Split'], current_date - 30, current_date + 30);
+SELECT asset, chain FROM alpaca_crypto_wallets();
+\echo '== errors are PostgreSQL errors, with Alpaca''s message in the detail'
+\set ON_ERROR_STOP off
+SELECT alpaca_place_order('AAPL', qty => 1000000, side => 'buy');
+SELECT alpaca_place_order('AAPL', qty => -1, side => 'buy');
+\echo '== anything else, as jsonb'
+SELECT alpaca_request('GET', '/v2/account/configurations');
