@@ -227,6 +227,12 @@ alpaca_http_perform(const char *method, const char *path_and_query,
 		}
 		else if (strcmp(method, "GET") == 0)
 			curl_easy_setopt(alpaca_curl, CURLOPT_HTTPGET, 1L);
+		else if (strcmp(method, "DELETE") != 0)
+		{
+			/* a bodiless POST still says Content-Length: 0, as proxies expect */
+			curl_easy_setopt(alpaca_curl, CURLOPT_POSTFIELDS, "");
+			curl_easy_setopt(alpaca_curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) 0);
+		}
 		curl_easy_setopt(alpaca_curl, CURLOPT_WRITEFUNCTION, write_cb);
 		curl_easy_setopt(alpaca_curl, CURLOPT_WRITEDATA, &buf);
 		curl_easy_setopt(alpaca_curl, CURLOPT_HEADERFUNCTION, header_cb);
