@@ -29,6 +29,11 @@ SELECT sim('faults', '{"path": "/v2/orders/.*", "method": "DELETE", "status": 42
 SELECT alpaca_cancel_order('00000000-0000-4000-8000-000000000001');
 SELECT sim('faults', '{"path": "/v2/positions", "status": 429, "body": {"code": 42910000, "message": "rate limit exceeded"}}') IS NOT NULL AS armed;
 SELECT * FROM alpaca_positions();
+-- cancel-all and close-all answer 500 when Alpaca cannot act at all
+SELECT sim('faults', '{"method": "DELETE", "path": "/v2/orders", "status": 500, "body": {"code": 50010000, "message": "failed to cancel orders"}}') IS NOT NULL AS armed;
+SELECT * FROM alpaca_cancel_all_orders();
+SELECT sim('faults', '{"method": "DELETE", "path": "/v2/positions", "status": 500, "body": {"code": 50010000, "message": "failed to liquidate"}}') IS NOT NULL AS armed;
+SELECT * FROM alpaca_close_all_positions();
 -- the simulator's rate limit answers 429 like Alpaca
 SELECT sim('config', '{"rate_limit": 1}') IS NOT NULL AS limited;
 SELECT count(*) >= 0 AS first_ok FROM alpaca_positions();

@@ -293,12 +293,6 @@ alpaca_rows_add(AlpacaRowSink *sink, json_object *obj)
 						 sink->values, sink->nulls);
 }
 
-void
-alpaca_rows_add_values(AlpacaRowSink *sink, Datum *values, bool *nulls)
-{
-	tuplestore_putvalues(sink->rsinfo->setResult, sink->rsinfo->setDesc, values, nulls);
-}
-
 Datum
 alpaca_jsonb_datum(json_object *obj)
 {
