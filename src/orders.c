@@ -272,6 +272,16 @@ find_after_failure(const char *cid, const char *failure)
 	pg_unreachable();
 }
 
+/* An order found by client_order_id after a failure: the caller gets it, and is told */
+static Datum
+recovered_order(FunctionCallInfo fcinfo, json_object *order, const char *cid)
+{
+	ereport(NOTICE,
+			(errmsg("the connection failed after the order was sent; Alpaca has it"),
+			 errdetail("Found by client_order_id '%s'.", cid)));
+	return alpaca_object_datum(fcinfo, order);
+}
+
 Datum
 alpaca_place_order(PG_FUNCTION_ARGS)
 {
@@ -293,10 +303,7 @@ alpaca_place_order(PG_FUNCTION_ARGS)
 					 errmsg("the Alpaca API did not answer, and has no order with client_order_id \"%s\"", cid),
 					 errdetail_internal("POST /v2/orders: %s", alpaca_redact(msg)),
 					 errhint("Retry with the same client_order_id: Alpaca refuses a duplicate, so the order cannot be placed twice.")));
-		ereport(NOTICE,
-				(errmsg("the connection failed after the order was sent; Alpaca has it"),
-				 errdetail("Found by client_order_id '%s'.", cid)));
-		PG_RETURN_DATUM(alpaca_object_datum(fcinfo, order));
+		return recovered_order(fcinfo, order, cid);
 	}
 	if (err != ALPACA_TRANSPORT_OK)
 		alpaca_raise_transport_error("POST", "/v2/orders", err, msg);
@@ -309,12 +316,7 @@ alpaca_place_order(PG_FUNCTION_ARGS)
 	{
 		order = find_after_failure(cid, "connection lost; the request was sent again");
 		if (order != NULL)
-		{
-			ereport(NOTICE,
-					(errmsg("the connection failed after the order was sent; Alpaca has it"),
-					 errdetail("Found by client_order_id '%s'.", cid)));
-			PG_RETURN_DATUM(alpaca_object_datum(fcinfo, order));
-		}
+			return recovered_order(fcinfo, order, cid);
 	}
 	if (resp.status < 200 || resp.status > 299)
 		alpaca_raise_http_error("POST", "/v2/orders", &resp);

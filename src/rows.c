@@ -247,16 +247,16 @@ alpaca_object_datum(FunctionCallInfo fcinfo, json_object *obj)
 	Datum	   *values;
 	bool	   *nulls;
 
+	if (obj == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("the Alpaca API answered with an empty body")));
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "function returning a record called in a context that cannot accept it");
 	tupdesc = BlessTupleDesc(tupdesc);
 	meta = TupleDescGetAttInMetadata(tupdesc);
 	values = palloc(sizeof(Datum) * tupdesc->natts);
 	nulls = palloc(sizeof(bool) * tupdesc->natts);
-	if (obj == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("the Alpaca API answered with an empty body")));
 	fill_row(meta, obj, values, nulls);
 	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
 }
