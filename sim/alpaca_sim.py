@@ -1373,7 +1373,8 @@ class Sim:
         return c
 
     def r_announcements(self, q):
-        types = [t.strip() for t in self.need(q, "ca_types").split(",")]
+        # Alpaca takes the types in any case (its own SDK sends "dividend")
+        types = [t.strip().capitalize() for t in self.need(q, "ca_types").split(",")]
         for t in types:
             one_of(t, ("Dividend", "Merger", "Spinoff", "Split"), "ca_types")
         since = parse_date(self.need(q, "since"), "since")
@@ -1516,10 +1517,25 @@ class Sim:
                 return {"requests": self.requests, "orders": len(self.orders),
                         "positions": {k: s(v["qty"]) for k, v in self.positions.items()},
                         "cash": s(self.cash), "faults": self.faults}
+            if path == "/_sim/orders" and method == "POST":
+                return self.seed_orders(self.obj(body))
             if path == "/_sim/tick" and method == "POST":
                 self.advance()
                 return {"ok": True}
         raise ApiError(404, E_NOT_FOUND, "endpoint not found")
+
+    def seed_orders(self, b):
+        """Closed orders in bulk, per_instant of them at each second, for paging tests."""
+        n, per = int(b.get("count", 1)), max(1, int(b.get("per_instant", 1)))
+        start = parse_time(b.get("start", "2026-01-05T15:00:00Z"), "start")
+        asset = self.assets[b.get("symbol", "AAPL")]
+        for i in range(n):
+            t = start + dt.timedelta(seconds=i // per)
+            o = self._order_obj(asset, "%s%d" % (b.get("prefix", "seed-"), i), t, "limit", "buy", "day",
+                                Decimal(1), None, {"limit_price": Decimal(1)}, "simple", False, None)
+            o.update(status="canceled", canceled_at=iso(t))
+            self.orders.append(o)
+        return {"orders": len(self.orders)}
 
     def take_fault(self, method, path):
         with self.lock:
@@ -1530,6 +1546,11 @@ class Sim:
                         self.faults.remove(f)
                     return f
         return None
+
+
+def answers(fault):
+    """Does this fault replace the answer (rather than only delay or drop)?"""
+    return any(k in fault for k in ("status", "body", "raw", "raw_b64", "generate", "garble"))
 
 
 class MultiStatus(list):
@@ -1580,19 +1601,19 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if path.startswith("/_sim/"):
                 return self.send_json(200, sim.control(self.command, path, body))
+            with sim.lock:
+                sim.requests += 1   # every request that reached the API, answered or not
             fault = sim.take_fault(self.command, path)
             if fault and fault.get("delay_ms"):
                 time.sleep(fault["delay_ms"] / 1000.0)
             if fault and fault.get("drop") == "before":
                 return self.drop()
-            if fault and fault.get("status"):
-                return self.send_json(fault["status"], fault.get("body", {"code": E_INTERNAL,
-                                                                          "message": "internal server error"}))
+            if fault and not fault.get("after") and answers(fault):
+                return self.send_fault(fault)
             auth = self.authorize(sim)
             if auth:
                 return self.send_json(*auth)
             with sim.lock:
-                sim.requests += 1
                 limit = sim.config.get("rate_limit")
                 if limit is not None:
                     if limit <= 0:
@@ -1601,6 +1622,8 @@ class Handler(BaseHTTPRequestHandler):
             result = sim.handle(self.command, path, query, body)
             if fault and fault.get("drop") == "after":
                 return self.drop()
+            if fault and fault.get("after") and answers(fault):
+                return self.send_fault(fault)
             if result is NO_CONTENT:
                 return self.send_json(204, None)
             if result is EMPTY_OK or result is None:
@@ -1613,6 +1636,68 @@ class Handler(BaseHTTPRequestHandler):
         except Exception as e:  # a simulator bug must still look like Alpaca's 500
             sys.stderr.write("sim: internal error: %r\n" % (e,))
             return self.send_json(500, {"code": E_INTERNAL, "message": "internal server error"})
+
+    def send_fault(self, f):
+        """Answer as the fault says, however broken that is.
+
+        status, body (JSON), raw (text), raw_b64 (bytes), generate (head + item
+        repeated count times with sep + tail), content_type, headers,
+        chunked, truncate (send only that many bytes of a longer declared
+        body, then close), chunk_delay_ms, garble (not HTTP at all), and
+        echo_keys (replace {key_id} and {secret_key} everywhere with the
+        keys the request carried: an upstream that leaks them back).
+        """
+        keys = (self.headers.get("APCA-API-KEY-ID") or "", self.headers.get("APCA-API-SECRET-KEY") or "")
+
+        def echo(text):
+            if f.get("echo_keys"):
+                return text.replace("{key_id}", keys[0]).replace("{secret_key}", keys[1])
+            return text
+
+        if f.get("garble"):
+            self.close_connection = True
+            self.wfile.write(echo(f["garble"] if isinstance(f["garble"], str) else "SPDY/9 banana\r\n\r\n").encode())
+            self.wfile.flush()
+            return self.drop()
+        if "generate" in f:
+            g = f["generate"]
+            item = echo(g["item"]).encode()
+            data = (echo(g.get("head", "")).encode() + echo(g.get("sep", ",")).encode().join([item] * int(g["count"]))
+                    + echo(g.get("tail", "")).encode())
+        elif "raw_b64" in f:
+            data = base64.b64decode(f["raw_b64"])
+        elif "raw" in f:
+            data = echo(f["raw"]).encode("utf-8")
+        else:
+            data = echo(json.dumps(f.get("body", {"code": E_INTERNAL, "message": "internal server error"}))).encode()
+        self.send_response(f.get("status", 200))
+        self.send_header("Content-Type", f.get("content_type", "application/json; charset=UTF-8"))
+        for k, v in f.get("headers", {}).items():
+            self.send_header(k, echo(str(v)))
+        if f.get("chunked"):
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if "truncate" in f:
+            data = data[:int(f["truncate"])]
+            self.close_connection = True
+        step = 65536
+        for i in range(0, len(data), step):
+            part = data[i:i + step]
+            if f.get("chunked"):
+                part = b"%x\r\n%s\r\n" % (len(part), part)
+            try:
+                self.wfile.write(part)
+            except OSError:
+                return self.drop()
+            if f.get("chunk_delay_ms"):
+                time.sleep(f["chunk_delay_ms"] / 1000.0)
+        if f.get("chunked"):
+            self.wfile.write(b"0\r\n\r\n")
+        if "truncate" in f:
+            self.wfile.flush()
+            return self.drop()
 
     def authorize(self, sim):
         key = self.headers.get("APCA-API-KEY-ID")

@@ -25,5 +25,7 @@ SELECT * FROM alpaca_asset('');
 SELECT alpaca_asset(NULL) IS NULL AS strict;
 SELECT * FROM alpaca_assets(status => 'delisted');
 SELECT * FROM alpaca_assets(asset_class => 'bonds');
-SELECT * FROM alpaca_assets(attributes => ARRAY['shiny']);
+-- an attribute Alpaca may add passes; a malformed one does not
+SELECT count(*) AS shiny FROM alpaca_assets(attributes => ARRAY['shiny']);
+SELECT * FROM alpaca_assets(attributes => ARRAY['shiny; drop']);
 SELECT * FROM alpaca_assets(attributes => ARRAY['ipo', NULL]);

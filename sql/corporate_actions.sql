@@ -22,7 +22,9 @@ FROM alpaca_corporate_announcement(
 -- argument checks
 SELECT * FROM alpaca_corporate_announcements(NULL, '2026-11-01', '2026-11-30');
 SELECT * FROM alpaca_corporate_announcements('{}', '2026-11-01', '2026-11-30');
+-- Alpaca judges the types (it adds them, and takes any case, as its SDK sends)
 SELECT * FROM alpaca_corporate_announcements(ARRAY['Bonus'], '2026-11-01', '2026-11-30');
+SELECT count(*) AS lowercase_ok FROM alpaca_corporate_announcements(ARRAY['dividend'], '2026-11-01', '2026-11-30');
 SELECT * FROM alpaca_corporate_announcements(ARRAY['Dividend'], NULL, '2026-11-30');
 SELECT * FROM alpaca_corporate_announcements(ARRAY['Dividend'], '2026-11-30', '2026-11-01');
 SELECT * FROM alpaca_corporate_announcements(ARRAY['Dividend'], '2026-01-01', '2026-11-30');

@@ -1,3 +1,6 @@
+-- generated client_order_ids make the CONTEXT of order errors differ run to run;
+-- sql/placement.sql tests that context
+\set SHOW_CONTEXT never
 --
 -- Every HTTP status Alpaca can answer becomes an ERROR with a fitting
 -- SQLSTATE, Alpaca's code and message in the detail, and no key material.

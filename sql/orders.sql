@@ -1,3 +1,6 @@
+-- generated client_order_ids make the CONTEXT of order errors differ run to run;
+-- sql/placement.sql tests that context
+\set SHOW_CONTEXT never
 --
 -- Orders: place, list, get, replace, cancel; every argument check; the full loop
 --

@@ -27,6 +27,10 @@ EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, det = PG_EXCEPTION_DETAIL;
     RETURN st || ': ' || det;
 END $$;
+-- the test bed's keys (scripts/lib.sh puts them in the server's settings
+-- and gives them to the simulator): what leak tests look for
+CREATE FUNCTION sim_keys(OUT key_id text, OUT secret_key text)
+LANGUAGE sql AS $$ SELECT 'PKSIMULATOR0000000001', 'sim-secret-0000000000000000000000000000' $$;
 SELECT sim('reset');
 SELECT current_setting('alpaca.base_url') ~ '^http://127\.0\.0\.1:[0-9]+$' AS base_url_is_the_simulator;
 SELECT current_setting('alpaca.timeout_ms') AS timeout_ms;

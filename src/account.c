@@ -4,12 +4,11 @@
  */
 #include "postgres.h"
 
-#include "json_c.h"
-
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
 #include "api.h"
+#include "encoding.h"
 
 PG_FUNCTION_INFO_V1(alpaca_account);
 PG_FUNCTION_INFO_V1(alpaca_account_configurations);
@@ -74,33 +73,70 @@ alpaca_update_account_configurations(PG_FUNCTION_ARGS)
 static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", NULL};
 
 /*
+ * The path of alpaca_request(): it must start with "/" so that it can only
+ * extend alpaca.base_url, never replace its host (as "@host/..." would), and
+ * no segment may be "." or "..", which would climb out of the path given.
+ */
+static void
+check_raw_path(const char *path)
+{
+	const char *seg = path + 1;
+
+	alpaca_require(path[0] == '/', "path must start with \"/\"",
+				   "Give the path below alpaca.base_url, e.g. '/v2/account'.");
+	for (const char *p = path; *p; p++)
+		alpaca_require((unsigned char) *p > ' ' && *p != '#' && *p != '\\' && (unsigned char) *p != 0x7f,
+					   "path must not contain spaces, control characters, \"\\\" or \"#\"",
+					   "Percent-encode such characters.");
+	for (;;)
+	{
+		size_t		n = strcspn(seg, "/?");
+		int			dots = 0;
+		bool		only_dots = true;
+
+		/* "%2e" is a dot to many servers: count it as one */
+		for (size_t i = 0; i < n && only_dots; i++)
+		{
+			if (seg[i] == '.')
+				dots++;
+			else if (seg[i] == '%' && i + 2 < n && seg[i + 1] == '2' && (seg[i + 2] | 0x20) == 'e')
+			{
+				dots++;
+				i += 2;
+			}
+			else
+				only_dots = false;
+		}
+		alpaca_require(!(only_dots && (dots == 1 || dots == 2)),
+					   "path must not contain \".\" or \"..\" segments, plain or %-encoded", NULL);
+		if (seg[n] != '/')
+			break;
+		seg += n + 1;
+	}
+}
+
+/*
  * alpaca_request(method, path, body): any endpoint, answered as jsonb, for
- * fields and operations no typed function covers yet.  The path must start
- * with "/" so that it can only extend alpaca.base_url, never replace its
- * host (as "@host/..." would).
+ * fields and operations no typed function covers yet.  The answer is
+ * parsed once, strictly, straight into jsonb.
  */
 Datum
 alpaca_request(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
+	AlpacaResponse resp;
 	char	   *method = alpaca_arg_text(fcinfo, 0);
 	char	   *path = alpaca_arg_text(fcinfo, 1);
-	json_object *out;
 
 	alpaca_require(method != NULL && path != NULL, "method and path must not be NULL", NULL);
 	alpaca_check_enum("method", method, methods);
-	alpaca_require(path[0] == '/', "path must start with \"/\"",
-				   "Give the path below alpaca.base_url, e.g. '/v2/account'.");
-	for (const char *p = path; *p; p++)
-		alpaca_require((unsigned char) *p > ' ' && *p != '#' && (unsigned char) *p != 0x7f,
-					   "path must not contain spaces, control characters or \"#\"",
-					   "Percent-encode such characters.");
-	alpaca_request_init(&req, method, path);
+	check_raw_path(path);
+	alpaca_request_init(&req, method, alpaca_to_utf8(path));
 	if (!PG_ARGISNULL(2))
 		appendStringInfoString(&req.body,
 							   DatumGetCString(DirectFunctionCall1(jsonb_out, PG_GETARG_DATUM(2))));
-	(void) alpaca_send_status(&req, &out);
-	if (out == NULL)
+	alpaca_send(&req, &resp);
+	if (resp.body_len == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_DATUM(alpaca_jsonb_datum(out));
+	PG_RETURN_DATUM(alpaca_jsonb_datum(resp.body, resp.body_len));
 }

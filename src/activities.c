@@ -8,7 +8,7 @@
  */
 #include "postgres.h"
 
-#include "json_c.h"
+#include "utils/builtins.h"
 
 #include "api.h"
 
@@ -17,12 +17,11 @@ PG_FUNCTION_INFO_V1(alpaca_activities_by_type);
 
 #define DEFAULT_PAGE_SIZE 100
 
-static const char *const activity_types[] = {"FILL", "TRANS", "MISC", "ACATC", "ACATS", "CFEE",
-	"CGD", "CSD", "CSW", "DIV", "DIVCGL", "DIVCGS", "DIVFEE", "DIVFT", "DIVNRA", "DIVROC", "DIVTW",
-	"DIVTXEX", "FEE", "INT", "INTNRA", "INTTW", "JNL", "JNLC", "JNLS", "MA", "NC", "OPASN", "OPCA",
-	"OPCSH", "OPEXC", "OPEXP", "OPTRD", "PTC", "PTR", "REORG", "SPIN", "SPLIT", "FOPT", NULL};
 static const char *const categories[] = {"trade_activity", "non_trade_activity", NULL};
 static const char *const directions[] = {"asc", "desc", NULL};
+
+/* Alpaca pages activities by the id of the last one seen */
+static const AlpacaRowSpec activity_pages = {ALPACA_LIST, NULL, NULL, "id"};
 
 /*
  * Fetch every page.  first_filter is the argument position of "date"; the
@@ -40,16 +39,16 @@ fetch_all(FunctionCallInfo fcinfo, const char *path, const char *types,
 	char	   *size_arg = alpaca_arg_int(fcinfo, first_filter + 4, "page_size", 1, 100);
 	int			page_size = size_arg ? atoi(size_arg) : DEFAULT_PAGE_SIZE;
 	char	   *token = NULL;
+	AlpacaPager pager;
+	AlpacaPage	page;
 
 	alpaca_require(date == NULL || (until == NULL && after == NULL),
 				   "date cannot be combined with until or after", NULL);
 
-	for (;;)
+	alpaca_pager_init(&pager, "activities");
+	do
 	{
 		AlpacaRequest req;
-		json_object *page;
-		size_t		n;
-		const char *last;
 
 		alpaca_request_init(&req, "GET", path);
 		alpaca_query(&req, "activity_types", types);
@@ -60,26 +59,23 @@ fetch_all(FunctionCallInfo fcinfo, const char *path, const char *types,
 		alpaca_query(&req, "direction", direction);
 		alpaca_query(&req, "page_size", psprintf("%d", page_size));
 		alpaca_query(&req, "page_token", token);
-		page = alpaca_send(&req);
-		if (page == NULL || !json_object_is_type(page, json_type_array))
-			break;
-		alpaca_rows_add(sink, page);
-		n = json_object_array_length(page);
-		if (n < (size_t) page_size)
-			break;
-		last = alpaca_json_string(json_object_array_get_idx(page, n - 1), "id");
-		/* a page that does not move on would loop forever */
-		if (last == NULL || (token && strcmp(last, token) == 0))
-			break;
-		token = pstrdup(last);
-	}
+		alpaca_fetch_page(sink, &req, &activity_pages, &page);
+		/* a full page may have a next one, which starts after its last id */
+		token = page.parsed >= page_size ? page.last_key : NULL;
+		if (page.parsed >= page_size && token == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROTOCOL_VIOLATION),
+					 errmsg("the Alpaca API answered a full page of activities whose last one has no id"),
+					 errdetail("Without it the next page cannot be asked for.")));
+	} while (alpaca_pager_next(&pager, token, page.added));
 }
 
 /* alpaca_activities(activity_types text[], category, date, until, after, direction, page_size) */
 Datum
 alpaca_activities(PG_FUNCTION_ARGS)
 {
-	char	   *types = alpaca_arg_list(fcinfo, 0, "activity_types", activity_types);
+	/* Alpaca adds activity types; its codes are upper case */
+	char	   *types = alpaca_arg_codes(fcinfo, 0, "activity_types", true);
 	char	   *category = alpaca_arg_enum(fcinfo, 1, "category", categories);
 
 	alpaca_require(types == NULL || category == NULL,
@@ -92,12 +88,19 @@ alpaca_activities(PG_FUNCTION_ARGS)
 Datum
 alpaca_activities_by_type(PG_FUNCTION_ARGS)
 {
-	char	   *type = alpaca_arg_enum(fcinfo, 0, "activity_type", activity_types);
-	StringInfoData path;
+	char	   *type = alpaca_arg_text(fcinfo, 0);
+	AlpacaRequest path;
 
-	alpaca_require(type != NULL, "activity_type must not be NULL", NULL);
-	initStringInfo(&path);
-	appendStringInfo(&path, "/v2/account/activities/%s", type);
-	fetch_all(fcinfo, path.data, NULL, NULL, 1);
+	alpaca_require(type != NULL && type[0] != '\0', "activity_type must not be empty", NULL);
+	for (char *p = type; *p; p++)
+	{
+		alpaca_require((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+					   (*p >= '0' && *p <= '9') || *p == '_',
+					   "activity_type must be one of Alpaca's codes, e.g. 'FILL' or 'DIV'", NULL);
+		*p = pg_toupper((unsigned char) *p);
+	}
+	alpaca_request_init(&path, "GET", "/v2/account/activities");
+	alpaca_path_segment(&path, "activity_type", type);
+	fetch_all(fcinfo, path.path.data, NULL, NULL, 1);
 	return (Datum) 0;
 }

@@ -9,6 +9,8 @@
  */
 #include "postgres.h"
 
+#include "utils/builtins.h"
+
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
@@ -24,6 +26,7 @@ void
 _PG_init(void)
 {
 	alpaca_define_gucs();
+	alpaca_install_log_filter();
 	alpaca_http_init();
 
 	if (!process_shared_preload_libraries_in_progress)

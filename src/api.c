@@ -8,20 +8,23 @@
  */
 #include "postgres.h"
 
-#include "json_c.h"
+#include <limits.h>
 
 #include "catalog/pg_type.h"
+#include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
 #include "api.h"
+#include "encoding.h"
 #include "errors.h"
 #include "guc.h"
 #include "http.h"
@@ -36,13 +39,13 @@ alpaca_request_init(AlpacaRequest *req, const char *method, const char *path)
 	initStringInfo(&req->body);
 }
 
-/* RFC 3986 unreserved characters pass; everything else is %-encoded. */
+/* UTF-8, then RFC 3986: unreserved characters pass, everything else is %-encoded. */
 static void
 append_encoded(StringInfo buf, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 
-	for (; *s; s++)
+	for (s = alpaca_to_utf8(s); *s; s++)
 	{
 		unsigned char c = (unsigned char) *s;
 
@@ -58,9 +61,20 @@ append_encoded(StringInfo buf, const char *s)
 	}
 }
 
+/*
+ * A caller's value as one path segment.  "", "." and ".." are refused:
+ * they would name another endpoint ("DELETE /v2/positions/." is one slash
+ * from closing every position), and libcurl would resolve the dots.
+ */
 void
-alpaca_path_segment(AlpacaRequest *req, const char *segment)
+alpaca_path_segment(AlpacaRequest *req, const char *name, const char *segment)
 {
+	if (segment == NULL || segment[0] == '\0' || strcmp(segment, ".") == 0 || strcmp(segment, "..") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be %s", name,
+						segment == NULL ? "NULL" : segment[0] == '\0' ? "empty" : "\".\" or \"..\""),
+				 errdetail("It becomes a segment of the request path.")));
 	appendStringInfoChar(&req->path, '/');
 	append_encoded(&req->path, segment);
 }
@@ -70,15 +84,21 @@ alpaca_path_segment(AlpacaRequest *req, const char *segment)
  * form Alpaca's path parameters take.
  */
 void
-alpaca_symbol_segment(AlpacaRequest *req, const char *symbol)
+alpaca_symbol_segment(AlpacaRequest *req, const char *name, const char *symbol)
 {
 	StringInfoData buf;
 
+	if (symbol == NULL)
+	{
+		alpaca_path_segment(req, name, NULL);
+		return;
+	}
 	initStringInfo(&buf);
 	for (const char *p = symbol; *p; p++)
 		if (*p != '/')
 			appendStringInfoChar(&buf, *p);
-	alpaca_path_segment(req, buf.data);
+	/* checked after the slashes go: "./." would be ".." */
+	alpaca_path_segment(req, name, buf.data);
 	pfree(buf.data);
 }
 
@@ -132,65 +152,144 @@ alpaca_body_finish(AlpacaRequest *req)
 	appendStringInfoChar(&req->body, '}');
 }
 
-/*
- * Send the request; any 2xx answer's body is returned parsed (NULL when
- * empty) and its status stored in *status.  Everything else is an ERROR.
- */
-AlpacaTransportError
-alpaca_try_send(AlpacaRequest *req, AlpacaResponse *resp, char **msg)
-{
-	alpaca_require_keys();
-	alpaca_check_base_url();
-	return alpaca_http_perform(req->method, alpaca_request_target(req),
-							   req->body.len ? req->body.data : NULL, resp, msg);
-}
-
 char *
 alpaca_request_target(AlpacaRequest *req)
 {
 	return psprintf("%s%s", req->path.data, req->query.data);
 }
 
-long
-alpaca_send_status(AlpacaRequest *req, json_object **out)
+/*
+ * Send the request as built.  Oversized requests are refused here, before
+ * anything leaves; the body goes out as UTF-8.
+ */
+AlpacaTransportError
+alpaca_try_send(AlpacaRequest *req, AlpacaResponse *resp, char **msg)
 {
-	AlpacaResponse resp;
+	char	   *target;
+	const char *body = NULL;
+
+	alpaca_require_keys();
+	alpaca_check_base_url();
+	target = alpaca_request_target(req);
+	if (strlen(target) > ALPACA_MAX_TARGET)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the request path is too long"),
+				 errdetail("%zu bytes with its query; at most %d.", strlen(target), ALPACA_MAX_TARGET)));
+	if (req->body.len)
+	{
+		body = alpaca_to_utf8(req->body.data);
+		if (strlen(body) > ALPACA_MAX_BODY)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("the request body is too large"),
+					 errdetail("%zu bytes; at most %d.", strlen(body), ALPACA_MAX_BODY)));
+	}
+	return alpaca_http_perform(req->method, target, body, resp, msg);
+}
+
+/* Send; a 2xx answer comes back as verified text, anything else is an ERROR. */
+void
+alpaca_send(AlpacaRequest *req, AlpacaResponse *resp)
+{
 	AlpacaTransportError err;
 	char	   *msg = NULL;
 
-	err = alpaca_try_send(req, &resp, &msg);
+	err = alpaca_try_send(req, resp, &msg);
 	if (err != ALPACA_TRANSPORT_OK)
 		alpaca_raise_transport_error(req->method, req->path.data, err, msg);
-	if (resp.status < 200 || resp.status > 299)
-		alpaca_raise_http_error(req->method, alpaca_request_target(req), &resp);
-	*out = alpaca_parse(resp.body, resp.body_len);
-	return resp.status;
+	if (resp->status < 200 || resp->status > 299)
+		alpaca_raise_http_error(req->method, alpaca_request_target(req), resp);
+	alpaca_answer_text(resp);
 }
 
-json_object *
-alpaca_send(AlpacaRequest *req)
+void
+alpaca_send_void(AlpacaRequest *req)
 {
-	json_object *out;
+	AlpacaResponse resp;
 
-	(void) alpaca_send_status(req, &out);
-	return out;
+	alpaca_send(req, &resp);
 }
 
 /* Send, and answer with the one object as the function's composite result. */
 Datum
 alpaca_send_object(FunctionCallInfo fcinfo, AlpacaRequest *req)
 {
-	return alpaca_object_datum(fcinfo, alpaca_send(req));
+	AlpacaResponse resp;
+
+	alpaca_send(req, &resp);
+	return alpaca_object_datum(fcinfo, resp.body, resp.body_len);
 }
 
-/* Send, and answer with an array as one row per element, an object as one row. */
-Datum
-alpaca_send_rows(FunctionCallInfo fcinfo, AlpacaRequest *req)
+/*
+ * One request whose answer becomes rows in sink.  The answer's memory is
+ * freed before this returns, so a pager holds one page at a time.
+ */
+void
+alpaca_fetch_page(AlpacaRowSink *sink, AlpacaRequest *req, const AlpacaRowSpec *spec,
+				  AlpacaPage *page)
 {
-	AlpacaRowSink *sink = alpaca_rows_begin(fcinfo);
+	MemoryContext pagecxt = AllocSetContextCreate(CurrentMemoryContext, "alpaca page",
+												  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(pagecxt);
+	AlpacaResponse resp;
 
-	alpaca_rows_add(sink, alpaca_send(req));
+	alpaca_send(req, &resp);
+	MemoryContextSwitchTo(old);
+	alpaca_rows_parse(sink, resp.body, resp.body_len, spec, page);
+	MemoryContextDelete(pagecxt);
+}
+
+/* Send, and answer with the rows the spec describes. */
+Datum
+alpaca_send_rows(FunctionCallInfo fcinfo, AlpacaRequest *req, const AlpacaRowSpec *spec)
+{
+	AlpacaPage	page;
+
+	alpaca_fetch_page(alpaca_rows_begin(fcinfo), req, spec, &page);
 	return (Datum) 0;
+}
+
+void
+alpaca_pager_init(AlpacaPager *pager, const char *what)
+{
+	pager->what = what;
+	pager->pages = 0;
+	pager->tokens = NIL;
+}
+
+/*
+ * After each page: true if there is another to fetch.  A pager that
+ * neither ends nor moves on is an upstream fault, and an error, not a loop.
+ */
+bool
+alpaca_pager_next(AlpacaPager *pager, const char *token, int added)
+{
+	ListCell   *lc;
+
+	pager->pages++;
+	if (token == NULL || token[0] == '\0')
+		return false;
+	if (added == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("the Alpaca API answered a page of %s that adds nothing but points to another",
+						pager->what),
+				 errdetail("Page %d.", pager->pages)));
+	foreach(lc, pager->tokens)
+		if (strcmp((char *) lfirst(lc), token) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROTOCOL_VIOLATION),
+					 errmsg("the Alpaca API repeated a page token while listing %s", pager->what),
+					 errdetail("Page %d points to %s, which an earlier page gave.", pager->pages,
+							   alpaca_quote(token, strlen(token)))));
+	if (pager->pages >= alpaca_max_pages)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("listing %s took more than %d pages", pager->what, alpaca_max_pages),
+				 errhint("Narrow the query (a shorter time range, fewer symbols), or raise alpaca.max_pages.")));
+	pager->tokens = lappend(pager->tokens, pstrdup(token));
+	return true;
 }
 
 char *
@@ -199,6 +298,18 @@ alpaca_arg_text(FunctionCallInfo fcinfo, int n)
 	if (PG_NARGS() <= n || PG_ARGISNULL(n))
 		return NULL;
 	return text_to_cstring(PG_GETARG_TEXT_PP(n));
+}
+
+char *
+alpaca_arg_required(FunctionCallInfo fcinfo, int n, const char *name)
+{
+	char	   *v = alpaca_arg_text(fcinfo, n);
+
+	if (v == NULL || v[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s is required", name)));
+	return v;
 }
 
 char *
@@ -247,15 +358,11 @@ alpaca_arg_numeric(FunctionCallInfo fcinfo, int n, const char *name, bool positi
 
 /* RFC 3339 in UTC, the form every Alpaca time filter accepts. */
 char *
-alpaca_arg_timestamptz(FunctionCallInfo fcinfo, int n)
+alpaca_format_timestamptz(TimestampTz ts)
 {
-	TimestampTz ts;
 	struct pg_tm tm;
 	fsec_t		fsec;
 
-	if (PG_NARGS() <= n || PG_ARGISNULL(n))
-		return NULL;
-	ts = PG_GETARG_TIMESTAMPTZ(n);
 	if (TIMESTAMP_NOT_FINITE(ts) || timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
@@ -265,6 +372,14 @@ alpaca_arg_timestamptz(FunctionCallInfo fcinfo, int n)
 						tm.tm_hour, tm.tm_min, tm.tm_sec, (int) fsec);
 	return psprintf("%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year, tm.tm_mon, tm.tm_mday,
 					tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+char *
+alpaca_arg_timestamptz(FunctionCallInfo fcinfo, int n)
+{
+	if (PG_NARGS() <= n || PG_ARGISNULL(n))
+		return NULL;
+	return alpaca_format_timestamptz(PG_GETARG_TIMESTAMPTZ(n));
 }
 
 char *
@@ -307,7 +422,7 @@ alpaca_check_enum(const char *name, const char *value, const char *const *allowe
 		appendStringInfo(&list, "%s%s", a == allowed ? "" : ", ", *a);
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid %s: \"%s\"", name, value),
+			 errmsg("invalid %s: %s", name, alpaca_quote(value, strlen(value))),
 			 errhint("Valid values are: %s.", list.data)));
 }
 
@@ -321,9 +436,13 @@ alpaca_arg_enum(FunctionCallInfo fcinfo, int n, const char *name, const char *co
 	return v;
 }
 
-/* A text[] argument as Alpaca's comma-separated list. */
-char *
-alpaca_arg_list(FunctionCallInfo fcinfo, int n, const char *name, const char *const *allowed)
+/*
+ * A text[] argument as Alpaca's comma-separated list; each element passes
+ * check (which may rewrite it).  NULL for NULL or an empty array.
+ */
+static char *
+join_list(FunctionCallInfo fcinfo, int n, const char *name,
+		  char *(*check) (const char *name, char *elem, const void *arg), const void *arg)
 {
 	ArrayType  *arr;
 	Datum	   *elems;
@@ -354,12 +473,60 @@ alpaca_arg_list(FunctionCallInfo fcinfo, int n, const char *name, const char *co
 		if (*s == '\0' || strchr(s, ','))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid element in %s: \"%s\"", name, s)));
-		if (allowed)
-			alpaca_check_enum(name, s, allowed);
+					 errmsg("invalid element in %s: %s", name, alpaca_quote(s, strlen(s)))));
+		if (check)
+			s = check(name, s, arg);
 		appendStringInfo(&buf, "%s%s", i ? "," : "", s);
 	}
 	return buf.data;
+}
+
+static char *
+check_listed(const char *name, char *elem, const void *arg)
+{
+	alpaca_check_enum(name, elem, (const char *const *) arg);
+	return elem;
+}
+
+char *
+alpaca_arg_list(FunctionCallInfo fcinfo, int n, const char *name, const char *const *allowed)
+{
+	return join_list(fcinfo, n, name, allowed ? check_listed : NULL, allowed);
+}
+
+/*
+ * Codes Alpaca extends over time (asset attributes, activity types,
+ * corporate action types): any code of the form Alpaca uses passes, so a
+ * new one works the day Alpaca adds it.  upper: Alpaca's codes of this kind
+ * are upper case, and the caller's are made so.
+ */
+static char *
+check_code(const char *name, char *elem, const void *arg)
+{
+	bool		upper = (arg != NULL);
+	int			len = 0;
+
+	for (char *p = elem; *p; p++, len++)
+	{
+		unsigned char c = (unsigned char) *p;
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+			len = INT_MAX - 1;
+		else if (upper)
+			*p = pg_toupper((unsigned char) *p);
+	}
+	if (len > 64)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid element in %s: %s", name, alpaca_quote(elem, strlen(elem))),
+				 errhint("Alpaca's codes are letters, digits and underscores, at most 64.")));
+	return elem;
+}
+
+char *
+alpaca_arg_codes(FunctionCallInfo fcinfo, int n, const char *name, bool upper)
+{
+	return join_list(fcinfo, n, name, check_code, upper ? (void *) 1 : NULL);
 }
 
 void

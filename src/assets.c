@@ -4,7 +4,7 @@
  */
 #include "postgres.h"
 
-#include "json_c.h"
+#include "utils/builtins.h"
 
 #include "api.h"
 
@@ -13,9 +13,7 @@ PG_FUNCTION_INFO_V1(alpaca_asset);
 
 static const char *const statuses[] = {"active", "inactive", NULL};
 static const char *const classes[] = {"us_equity", "us_option", "crypto", NULL};
-static const char *const attributes[] = {"ptp_no_exception", "ptp_with_exception", "ipo",
-	"has_options", "options_late_close", "fractional_eh_enabled", "overnight_tradable",
-"overnight_halted", NULL};
+static const AlpacaRowSpec asset_list = {ALPACA_LIST};
 
 /* alpaca_assets(status, asset_class, exchange, attributes text[]) */
 Datum
@@ -27,8 +25,9 @@ alpaca_assets(PG_FUNCTION_ARGS)
 	alpaca_query(&req, "status", alpaca_arg_enum(fcinfo, 0, "status", statuses));
 	alpaca_query(&req, "asset_class", alpaca_arg_enum(fcinfo, 1, "asset_class", classes));
 	alpaca_query(&req, "exchange", alpaca_arg_text(fcinfo, 2));
-	alpaca_query(&req, "attributes", alpaca_arg_list(fcinfo, 3, "attributes", attributes));
-	return alpaca_send_rows(fcinfo, &req);
+	/* Alpaca adds attributes: any of its form passes */
+	alpaca_query(&req, "attributes", alpaca_arg_codes(fcinfo, 3, "attributes", false));
+	return alpaca_send_rows(fcinfo, &req, &asset_list);
 }
 
 /* alpaca_asset(symbol_or_asset_id) */
@@ -36,10 +35,7 @@ Datum
 alpaca_asset(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
-	char	   *key = alpaca_arg_text(fcinfo, 0);
-
-	alpaca_require(key[0] != '\0', "symbol_or_asset_id must not be empty", NULL);
 	alpaca_request_init(&req, "GET", "/v2/assets");
-	alpaca_symbol_segment(&req, key);
+	alpaca_symbol_segment(&req, "symbol_or_asset_id", alpaca_arg_text(fcinfo, 0));
 	return alpaca_send_object(fcinfo, &req);
 }

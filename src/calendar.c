@@ -4,7 +4,7 @@
  */
 #include "postgres.h"
 
-#include "json_c.h"
+#include "utils/builtins.h"
 
 #include "utils/date.h"
 
@@ -23,6 +23,7 @@ alpaca_clock(PG_FUNCTION_ARGS)
 }
 
 static const char *const date_types[] = {"TRADING", "SETTLEMENT", NULL};
+static const AlpacaRowSpec day_list = {ALPACA_LIST};
 
 /* alpaca_calendar(start date, "end" date, date_type text) */
 Datum
@@ -37,5 +38,5 @@ alpaca_calendar(PG_FUNCTION_ARGS)
 	alpaca_require(PG_ARGISNULL(0) || PG_ARGISNULL(1) ||
 				   PG_GETARG_DATEADT(0) <= PG_GETARG_DATEADT(1),
 				   "start must not be after end", NULL);
-	return alpaca_send_rows(fcinfo, &req);
+	return alpaca_send_rows(fcinfo, &req, &day_list);
 }

@@ -4,6 +4,8 @@
  */
 #include "postgres.h"
 
+#include "utils/builtins.h"
+
 #include "utils/date.h"
 
 #include "api.h"
@@ -11,7 +13,7 @@
 PG_FUNCTION_INFO_V1(alpaca_corporate_announcements);
 PG_FUNCTION_INFO_V1(alpaca_corporate_announcement);
 
-static const char *const ca_types[] = {"Dividend", "Merger", "Spinoff", "Split", NULL};
+static const AlpacaRowSpec announcement_list = {ALPACA_LIST};
 static const char *const date_types[] = {"declaration_date", "ex_date", "record_date", "payable_date", NULL};
 
 #define MAX_RANGE_DAYS 90
@@ -21,7 +23,8 @@ Datum
 alpaca_corporate_announcements(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
-	char	   *types = alpaca_arg_list(fcinfo, 0, "ca_types", ca_types);
+	/* Dividend, Merger, Spinoff, Split and whatever Alpaca adds; any case, as Alpaca takes */
+	char	   *types = alpaca_arg_codes(fcinfo, 0, "ca_types", false);
 
 	alpaca_require(types != NULL, "ca_types is required",
 				   "Give one or more of Dividend, Merger, Spinoff, Split, e.g. ARRAY['Dividend'].");
@@ -38,7 +41,7 @@ alpaca_corporate_announcements(PG_FUNCTION_ARGS)
 	alpaca_query(&req, "symbol", alpaca_arg_text(fcinfo, 3));
 	alpaca_query(&req, "cusip", alpaca_arg_text(fcinfo, 4));
 	alpaca_query(&req, "date_type", alpaca_arg_enum(fcinfo, 5, "date_type", date_types));
-	return alpaca_send_rows(fcinfo, &req);
+	return alpaca_send_rows(fcinfo, &req, &announcement_list);
 }
 
 Datum
@@ -47,6 +50,6 @@ alpaca_corporate_announcement(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	alpaca_request_init(&req, "GET", "/v2/corporate_actions/announcements");
-	alpaca_path_segment(&req, alpaca_arg_uuid(fcinfo, 0));
+	alpaca_path_segment(&req, "id", alpaca_arg_uuid(fcinfo, 0));
 	return alpaca_send_object(fcinfo, &req);
 }

@@ -4,6 +4,8 @@
  */
 #include "postgres.h"
 
+#include "utils/builtins.h"
+
 #include "api.h"
 
 PG_FUNCTION_INFO_V1(alpaca_crypto_wallets);
@@ -18,17 +20,9 @@ PG_FUNCTION_INFO_V1(alpaca_crypto_fee_estimate);
 static const char *const chains[] = {"SOL", "ETH", "BTC", "XRP", "ARB", NULL};
 static const char *const networks[] = {"ethereum", "solana", NULL};
 
-static char *
-required_text(FunctionCallInfo fcinfo, int n, const char *name)
-{
-	char	   *v = alpaca_arg_text(fcinfo, n);
-
-	if (v == NULL || v[0] == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s is required", name)));
-	return v;
-}
+/* Alpaca answers one wallet object when an asset is named, else a list */
+static const AlpacaRowSpec wallets = {ALPACA_OBJECT_OR_LIST};
+static const AlpacaRowSpec list = {ALPACA_LIST};
 
 /* alpaca_crypto_wallets(asset, network): Alpaca answers one object when an asset is named */
 Datum
@@ -39,7 +33,7 @@ alpaca_crypto_wallets(PG_FUNCTION_ARGS)
 	alpaca_request_init(&req, "GET", "/v2/wallets");
 	alpaca_query(&req, "asset", alpaca_arg_text(fcinfo, 0));
 	alpaca_query(&req, "network", alpaca_arg_enum(fcinfo, 1, "network", networks));
-	return alpaca_send_rows(fcinfo, &req);
+	return alpaca_send_rows(fcinfo, &req, &wallets);
 }
 
 Datum
@@ -48,7 +42,7 @@ alpaca_crypto_transfers(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	alpaca_request_init(&req, "GET", "/v2/wallets/transfers");
-	return alpaca_send_rows(fcinfo, &req);
+	return alpaca_send_rows(fcinfo, &req, &list);
 }
 
 Datum
@@ -57,7 +51,7 @@ alpaca_crypto_transfer(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	alpaca_request_init(&req, "GET", "/v2/wallets/transfers");
-	alpaca_path_segment(&req, alpaca_arg_uuid(fcinfo, 0));
+	alpaca_path_segment(&req, "transfer_id", alpaca_arg_uuid(fcinfo, 0));
 	return alpaca_send_object(fcinfo, &req);
 }
 
@@ -71,8 +65,8 @@ alpaca_request_crypto_withdrawal(PG_FUNCTION_ARGS)
 	alpaca_require(amount != NULL, "amount is required", NULL);
 	alpaca_request_init(&req, "POST", "/v2/wallets/transfers");
 	alpaca_body_number(&req, "amount", amount);
-	alpaca_body_string(&req, "address", required_text(fcinfo, 1, "address"));
-	alpaca_body_string(&req, "asset", required_text(fcinfo, 2, "asset"));
+	alpaca_body_string(&req, "address", alpaca_arg_required(fcinfo, 1, "address"));
+	alpaca_body_string(&req, "asset", alpaca_arg_required(fcinfo, 2, "asset"));
 	alpaca_body_string(&req, "chain", alpaca_arg_enum(fcinfo, 3, "chain", chains));
 	alpaca_body_finish(&req);
 	return alpaca_send_object(fcinfo, &req);
@@ -84,7 +78,7 @@ alpaca_whitelisted_addresses(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	alpaca_request_init(&req, "GET", "/v2/wallets/whitelists");
-	return alpaca_send_rows(fcinfo, &req);
+	return alpaca_send_rows(fcinfo, &req, &list);
 }
 
 /* alpaca_add_whitelisted_address(address, asset, chain) */
@@ -94,8 +88,8 @@ alpaca_add_whitelisted_address(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	alpaca_request_init(&req, "POST", "/v2/wallets/whitelists");
-	alpaca_body_string(&req, "address", required_text(fcinfo, 0, "address"));
-	alpaca_body_string(&req, "asset", required_text(fcinfo, 1, "asset"));
+	alpaca_body_string(&req, "address", alpaca_arg_required(fcinfo, 0, "address"));
+	alpaca_body_string(&req, "asset", alpaca_arg_required(fcinfo, 1, "asset"));
 	alpaca_body_string(&req, "chain", alpaca_arg_enum(fcinfo, 2, "chain", chains));
 	alpaca_body_finish(&req);
 	return alpaca_send_object(fcinfo, &req);
@@ -107,8 +101,8 @@ alpaca_delete_whitelisted_address(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	alpaca_request_init(&req, "DELETE", "/v2/wallets/whitelists");
-	alpaca_path_segment(&req, required_text(fcinfo, 0, "whitelisted_address_id"));
-	(void) alpaca_send(&req);
+	alpaca_path_segment(&req, "whitelisted_address_id", alpaca_arg_text(fcinfo, 0));
+	alpaca_send_void(&req);
 	PG_RETURN_VOID();
 }
 

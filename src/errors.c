@@ -5,17 +5,24 @@
  * The SQLSTATE follows the HTTP status, so callers can trap a class of
  * failure (EXCEPTION WHEN insufficient_privilege ...) without parsing text;
  * Alpaca's own code and message go in the detail.  Anything that came from
- * the wire passes through alpaca_redact() first: a key must never reach a
- * client or the server log, even if some proxy echoes it back.
+ * the wire or from a caller is quoted through alpaca_clip(): both keys are
+ * scrubbed from the whole text before it is cut to a few hundred bytes, so
+ * a key never reaches a client or the server log, whole or in part, even if
+ * some proxy echoes it back, and a 2 MB value is not quoted whole.
  */
 #include "postgres.h"
 
-#include "json_c.h"
+#include "utils/builtins.h"
+
+#include <limits.h>
 
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 
-#include "guc.h"
+#include "encoding.h"
 #include "errors.h"
+#include "guc.h"
+#include "rows.h"
 
 static void
 redact_one(StringInfo out, const char *text, const char *secret)
@@ -39,6 +46,7 @@ redact_one(StringInfo out, const char *text, const char *secret)
 	appendStringInfoString(out, p);
 }
 
+/* Both keys replaced by ********, wherever they occur. */
 char *
 alpaca_redact(const char *text)
 {
@@ -47,52 +55,61 @@ alpaca_redact(const char *text)
 
 	initStringInfo(&a);
 	initStringInfo(&b);
-	redact_one(&a, text, alpaca_secret_key ? alpaca_secret_key : "");
-	redact_one(&b, a.data, alpaca_key_id ? alpaca_key_id : "");
+	redact_one(&a, text, alpaca_secret_key);
+	redact_one(&b, a.data, alpaca_key_id);
 	pfree(a.data);
 	return b.data;
 }
 
 /*
- * Pull "code" and "message" out of an error body.  Alpaca answers JSON, but
- * a proxy or load balancer in between may not; then the raw text (cut
- * short) is the message.
+ * The one way wire or caller text enters a message: keys scrubbed from the
+ * whole text first, then cut to ALPACA_QUOTE_MAX bytes on a character
+ * boundary, saying how long it was.  The text must be valid in the server
+ * encoding (wire bytes go through alpaca_wire_text() first).
  */
-static void
-parse_error_body(const AlpacaResponse *resp, char **code, char **message)
+char *
+alpaca_clip(const char *text, size_t len)
 {
-	json_object *root;
-	json_object *v;
+	char	   *clean = alpaca_redact(pnstrdup(text, len));
+	size_t		n = strlen(clean);
+	int			cut;
 
-	*code = NULL;
-	*message = NULL;
-	if (resp->body_len == 0)
-		return;
-	root = json_tokener_parse(resp->body);
-	if (root != NULL && json_object_is_type(root, json_type_object))
-	{
-		if (json_object_object_get_ex(root, "code", &v) && !json_object_is_type(v, json_type_null))
-			*code = pstrdup(json_object_get_string(v));
-		if (json_object_object_get_ex(root, "message", &v) && !json_object_is_type(v, json_type_null))
-			*message = pstrdup(json_object_get_string(v));
-	}
-	json_object_put(root);
-	if (*message == NULL)
-		*message = pnstrdup(resp->body, Min(resp->body_len, 200));
+	if (n <= ALPACA_QUOTE_MAX)
+		return clean;
+	cut = pg_mbcliplen(clean, (int) Min(n, (size_t) INT_MAX), ALPACA_QUOTE_MAX);
+	return psprintf("%.*s... (%zu bytes in all)", cut, clean, n);
+}
+
+/* alpaca_clip() in double quotes, for a value */
+char *
+alpaca_quote(const char *text, size_t len)
+{
+	return psprintf("\"%s\"", alpaca_clip(text, len));
 }
 
 void
-alpaca_raise_http_error(const char *method, const char *path, const AlpacaResponse *resp)
+alpaca_raise_http_error(const char *method, const char *path, AlpacaResponse *resp)
 {
-	char	   *code;
-	char	   *message;
+	char	   *code = NULL;
+	char	   *message = NULL;
+	char	   *text;
 	int			sqlstate;
 	const char *what;
 	const char *hint = NULL;
 	char	   *detail;
 
-	parse_error_body(resp, &code, &message);
-	message = message ? alpaca_redact(message) : pstrdup("(no message)");
+	/*
+	 * Alpaca answers {"code", "message"}; a proxy or load balancer in between
+	 * may not, and then the body itself (cut short) is the message.  Wire
+	 * bytes are made displayable before anything is read from them.
+	 */
+	text = alpaca_wire_text(resp->body, resp->body_len);
+	if (!alpaca_error_body(text, strlen(text), &code, &message))
+		message = text[0] ? text : NULL;
+	message = message ? alpaca_clip(message, strlen(message)) : pstrdup("(no message)");
+	if (code)
+		code = alpaca_clip(code, strlen(code));
+	path = alpaca_clip(path, strlen(path));
 
 	switch (resp->status)
 	{
@@ -172,7 +189,15 @@ void
 alpaca_raise_transport_error(const char *method, const char *path,
 							 AlpacaTransportError err, const char *msg)
 {
-	char	   *clean = alpaca_redact(msg);
+	char	   *clean = alpaca_clip(msg, strlen(msg));
+
+	path = alpaca_clip(path, strlen(path));
+	if (err == ALPACA_TRANSPORT_TOO_LARGE)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the Alpaca API answer is too large"),
+				 errdetail_internal("%s %s: %s", method, path, clean),
+				 errhint("Narrow the query, or have a superuser raise alpaca.max_response_size.")));
 
 	if (err == ALPACA_TRANSPORT_NOT_SENT)
 		ereport(ERROR,

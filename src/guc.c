@@ -2,47 +2,126 @@
  * guc.c
  *		Server settings of the alpaca extension.
  *
- * The keys are the account: whoever holds them can trade.  So they are
- * superuser-only (hidden from SHOW and pg_settings for other roles), they
- * may only come from postgresql.conf or ALTER SYSTEM (per-database and
- * per-role settings are stored in pg_db_role_setting, which every role can
- * read), and the base URL they are sent to is superuser-only too, or a role
- * could point it at its own server and collect them.
+ * The keys are the account: whoever holds them can trade.  GUC_SUPERUSER_ONLY
+ * alone is not enough (it lets members of pg_read_all_settings, and so
+ * pg_monitor, read a value), so a key never is a setting's value at all:
+ * the check hook moves it into the setting's private "extra" and leaves a
+ * fingerprint as the value ("PK...0001" for the key id, "********" for the
+ * secret).  SHOW, current_setting(), pg_settings (reset_val included) and
+ * every other way a value is shown see only that.  The keys may only come
+ * from postgresql.conf or ALTER SYSTEM (per-database and per-role settings
+ * are stored in pg_db_role_setting, which every role can read), and the
+ * base URL they are sent to is superuser-only too, or a role could point it
+ * at its own server and collect them.
  */
 #include "postgres.h"
 
+#include "utils/builtins.h"
+
+#include <arpa/inet.h>
 #include <curl/curl.h>
 
 #include "utils/guc.h"
 
+#include "errors.h"
 #include "guc.h"
 
-char	   *alpaca_key_id = NULL;
-char	   *alpaca_secret_key = NULL;
+/* The keys themselves, for the transport; never a setting's value. */
+char	   *alpaca_key_id = "";
+char	   *alpaca_secret_key = "";
+
+/* What the settings show. */
+static char *key_id_shown = NULL;
+static char *secret_key_shown = NULL;
+
 char	   *alpaca_base_url = NULL;
 bool		alpaca_allow_live = false;
 int			alpaca_timeout_ms = 10000;
+int			alpaca_max_response_kb = 64 * 1024;
+int			alpaca_max_pages = 1000;
 
 #define ALPACA_PAPER_HOST "paper-api.alpaca.markets"
 
-static bool
-check_secret(char **newval, void **extra, GucSource source)
+/* "PK...0001": enough to tell keys apart, too little to use one. */
+static char *
+fingerprint(const char *key, bool secret)
 {
-	if (*newval == NULL || (*newval)[0] == '\0')
-		return true;
-	switch (source)
+	size_t		n = strlen(key);
+	char		buf[32];
+
+	if (n == 0)
+		buf[0] = '\0';
+	else if (secret || n < 12)
+		strlcpy(buf, "********", sizeof(buf));
+	else
+		snprintf(buf, sizeof(buf), "%.2s...%s", key, key + n - 4);
+	return strdup(buf);
+}
+
+static bool
+check_key(char **newval, void **extra, GucSource source, bool secret)
+{
+	char	   *key = *newval ? *newval : "";
+	char	   *shown;
+
+	if (key[0] != '\0')
 	{
-		case PGC_S_TEST:
-		case PGC_S_DATABASE:
-		case PGC_S_USER:
-		case PGC_S_DATABASE_USER:
-			GUC_check_errmsg("Alpaca keys cannot be stored per database, per role or per function");
-			GUC_check_errdetail("Such settings are kept in catalogs that every role can read.");
-			GUC_check_errhint("Set them in postgresql.conf or with ALTER SYSTEM, then SELECT pg_reload_conf().");
-			return false;
-		default:
-			return true;
+		switch (source)
+		{
+			case PGC_S_TEST:
+			case PGC_S_DATABASE:
+			case PGC_S_USER:
+			case PGC_S_DATABASE_USER:
+				GUC_check_errmsg("Alpaca keys cannot be stored per database, per role or per function");
+				GUC_check_errdetail("Such settings are kept in catalogs that every role can read.");
+				GUC_check_errhint("Set them in postgresql.conf or with ALTER SYSTEM, then SELECT pg_reload_conf().");
+				return false;
+			default:
+				break;
+		}
 	}
+	/* extra and *newval are malloc'd: the GUC machinery free()s them */
+	*extra = strdup(key);
+	shown = fingerprint(key, secret);
+	if (*extra == NULL || shown == NULL)
+	{
+		free(*extra);
+		free(shown);
+		GUC_check_errcode(ERRCODE_OUT_OF_MEMORY);
+		GUC_check_errmsg("out of memory");
+		return false;
+	}
+	if (*newval)
+	{
+		explicit_bzero(*newval, strlen(*newval));
+		free(*newval);
+	}
+	*newval = shown;
+	return true;
+}
+
+static bool
+check_key_id(char **newval, void **extra, GucSource source)
+{
+	return check_key(newval, extra, source, false);
+}
+
+static bool
+check_secret_key(char **newval, void **extra, GucSource source)
+{
+	return check_key(newval, extra, source, true);
+}
+
+static void
+assign_key_id(const char *newval, void *extra)
+{
+	alpaca_key_id = extra ? (char *) extra : "";
+}
+
+static void
+assign_secret_key(const char *newval, void *extra)
+{
+	alpaca_secret_key = extra ? (char *) extra : "";
 }
 
 void
@@ -50,19 +129,19 @@ alpaca_define_gucs(void)
 {
 	DefineCustomStringVariable("alpaca.key_id",
 							   "Alpaca API key id (APCA-API-KEY-ID).",
-							   "Superuser-only; set in postgresql.conf or with ALTER SYSTEM.",
-							   &alpaca_key_id, "",
+							   "Superuser-only; set in postgresql.conf or with ALTER SYSTEM. Shown as a fingerprint.",
+							   &key_id_shown, "",
 							   PGC_SUSET,
 							   GUC_SUPERUSER_ONLY | GUC_NOT_IN_SAMPLE | GUC_NO_SHOW_ALL,
-							   check_secret, NULL, NULL);
+							   check_key_id, assign_key_id, NULL);
 
 	DefineCustomStringVariable("alpaca.secret_key",
 							   "Alpaca API secret key (APCA-API-SECRET-KEY).",
-							   "Superuser-only; set in postgresql.conf or with ALTER SYSTEM.",
-							   &alpaca_secret_key, "",
+							   "Superuser-only; set in postgresql.conf or with ALTER SYSTEM. Shown as ********.",
+							   &secret_key_shown, "",
 							   PGC_SUSET,
 							   GUC_SUPERUSER_ONLY | GUC_NOT_IN_SAMPLE | GUC_NO_SHOW_ALL,
-							   check_secret, NULL, NULL);
+							   check_secret_key, assign_secret_key, NULL);
 
 	DefineCustomStringVariable("alpaca.base_url",
 							   "Base URL of the Alpaca Trading API.",
@@ -85,14 +164,27 @@ alpaca_define_gucs(void)
 							PGC_USERSET, GUC_UNIT_MS,
 							NULL, NULL, NULL);
 
+	DefineCustomIntVariable("alpaca.max_response_size",
+							"Largest Alpaca API answer accepted.",
+							"A larger answer is refused before it is read; the body is held in memory while it is parsed.",
+							&alpaca_max_response_kb, 64 * 1024, 64, 1024 * 1024,
+							PGC_SUSET, GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("alpaca.max_pages",
+							"Most pages one list function follows before it stops with an error.",
+							NULL,
+							&alpaca_max_pages, 1000, 1, 1000000,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+
 	MarkGUCPrefixReserved("alpaca");
 }
 
 void
 alpaca_require_keys(void)
 {
-	if (alpaca_key_id == NULL || alpaca_key_id[0] == '\0' ||
-		alpaca_secret_key == NULL || alpaca_secret_key[0] == '\0')
+	if (alpaca_key_id[0] == '\0' || alpaca_secret_key[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
 				 errmsg("Alpaca API keys are not configured"),
@@ -101,13 +193,29 @@ alpaca_require_keys(void)
 						 "ALTER SYSTEM SET alpaca.secret_key = '...'; SELECT pg_reload_conf();")));
 }
 
+/*
+ * Loopback is 127.0.0.0/8, ::1 or the name localhost: literal addresses
+ * only, so no DNS answer can make another host count as this one.
+ */
 static bool
 is_loopback(const char *host)
 {
-	return strcmp(host, "localhost") == 0 ||
-		strncmp(host, "127.", 4) == 0 ||
-		strcmp(host, "::1") == 0 ||
-		strcmp(host, "[::1]") == 0;
+	char		buf[64];
+	size_t		n = strlen(host);
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (pg_strcasecmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (n >= 2 && n < sizeof(buf) && host[0] == '[' && host[n - 1] == ']')
+	{
+		memcpy(buf, host + 1, n - 2);
+		buf[n - 2] = '\0';
+		host = buf;
+	}
+	return inet_pton(AF_INET6, host, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
 }
 
 /*
@@ -141,18 +249,20 @@ alpaca_check_base_url(void)
 	if (rc != CURLUE_OK || (strcmp(schemebuf, "http") != 0 && strcmp(schemebuf, "https") != 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("alpaca.base_url is not a valid http or https URL: \"%s\"", alpaca_base_url)));
+				 errmsg("alpaca.base_url is not a valid http or https URL: %s",
+						alpaca_quote(alpaca_base_url, strlen(alpaca_base_url)))));
 
 	if (is_loopback(hostbuf))
 		return;
 	if (strcmp(schemebuf, "https") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("alpaca.base_url must use https for host \"%s\"", hostbuf),
-				 errdetail("The API keys would cross the network in clear text.")));
+				 errmsg("alpaca.base_url must use https for host %s", alpaca_quote(hostbuf, strlen(hostbuf))),
+				 errdetail("The API keys would cross the network in clear text; only 127.0.0.0/8, ::1 and localhost may use http.")));
 	if (strcmp(hostbuf, ALPACA_PAPER_HOST) != 0 && !alpaca_allow_live)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("alpaca.base_url points at \"%s\", which is not the paper trading API", hostbuf),
+				 errmsg("alpaca.base_url points at %s, which is not the paper trading API",
+						alpaca_quote(hostbuf, strlen(hostbuf))),
 				 errhint("To trade with real money, a superuser must set alpaca.allow_live = on.")));
 }

@@ -8,8 +8,12 @@
  * query cancel and statement_timeout are honoured within ~50 ms rather than
  * when curl's own timeout expires.
  *
- * The response is collected in malloc'd memory: the write callback runs
- * inside libcurl, where an ereport (palloc failing) must not longjmp.
+ * The response is collected in palloc'd memory of the caller's context, so
+ * it is accounted for and freed with that context on every path; the write
+ * callback runs inside libcurl, where an ereport must not longjmp, so it
+ * allocates with MCXT_ALLOC_NO_OOM and stops the transfer instead.  The
+ * body is bounded by alpaca.max_response_size, checked against
+ * Content-Length before the first byte and against the bytes as they come.
  */
 #include "postgres.h"
 
@@ -17,13 +21,15 @@
 
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "utils/builtins.h"
 #include "utils/memutils.h"
 
 #include "guc.h"
 #include "http.h"
 
-#define ALPACA_MAX_RESPONSE (256 * 1024 * 1024)
 #define ALPACA_POLL_MS 50
+/* Retry-After beyond this is not advice a caller can act on */
+#define ALPACA_MAX_RETRY_AFTER 3600
 
 static CURL *alpaca_curl = NULL;
 static CURLM *alpaca_multi = NULL;
@@ -33,13 +39,17 @@ typedef struct RawBuffer
 	char	   *data;
 	size_t		len;
 	size_t		cap;
-	bool		overflow;
+	size_t		limit;			/* alpaca.max_response_size in bytes */
+	MemoryContext cxt;
+	bool		overflow;		/* larger than limit */
+	bool		oom;
 } RawBuffer;
 
 typedef struct HeaderState
 {
 	int			retry_after;
 	int			attempts;
+	RawBuffer  *buf;
 } HeaderState;
 
 void
@@ -49,35 +59,77 @@ alpaca_http_init(void)
 		elog(ERROR, "could not initialize libcurl");
 }
 
+/* Make room for need bytes and a NUL; false (never an ereport) if not possible. */
+static bool
+reserve(RawBuffer *buf, size_t need)
+{
+	size_t		cap;
+	char	   *p;
+
+	if (need + 1 <= buf->cap)
+		return true;
+	if (need > buf->limit)
+	{
+		buf->overflow = true;
+		return false;
+	}
+	cap = Max(Max(buf->cap * 2, need + 1), (size_t) 65536);
+	cap = Min(cap, buf->limit + 1);
+	p = MemoryContextAllocExtended(buf->cxt, cap, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+	if (p == NULL)
+	{
+		buf->oom = true;
+		return false;
+	}
+	if (buf->len)
+		memcpy(p, buf->data, buf->len);
+	if (buf->data)
+		pfree(buf->data);
+	buf->data = p;
+	buf->cap = cap;
+	return true;
+}
+
 static size_t
 write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
 	RawBuffer  *buf = (RawBuffer *) userdata;
 	size_t		n = size * nmemb;
 
-	if (buf->len + n + 1 > buf->cap)
-	{
-		size_t		cap = Max(buf->cap * 2, buf->len + n + 1 + 8192);
-		char	   *p;
-
-		if (cap > ALPACA_MAX_RESPONSE)
-		{
-			buf->overflow = true;
-			return 0;
-		}
-		p = realloc(buf->data, cap);
-		if (p == NULL)
-		{
-			buf->overflow = true;
-			return 0;
-		}
-		buf->data = p;
-		buf->cap = cap;
-	}
+	if (!reserve(buf, buf->len + n))
+		return 0;
 	memcpy(buf->data + buf->len, ptr, n);
 	buf->len += n;
 	buf->data[buf->len] = '\0';
 	return n;
+}
+
+/*
+ * Retry-After is either delay-seconds or an HTTP date (RFC 9110 10.2.3);
+ * both become seconds from now, capped.  -1 when absent or unreadable.
+ */
+static int
+parse_retry_after(const char *v)
+{
+	const char *p = v;
+	time_t		when;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p >= '0' && *p <= '9')
+	{
+		long		secs = 0;
+
+		for (; *p >= '0' && *p <= '9'; p++)
+			secs = Min(secs * 10 + (*p - '0'), (long) ALPACA_MAX_RETRY_AFTER);
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		return *p == '\0' ? (int) secs : -1;
+	}
+	when = curl_getdate(p, NULL);
+	if (when == -1)
+		return -1;
+	return (int) Max(0, Min((long) (when - time(NULL)), (long) ALPACA_MAX_RETRY_AFTER));
 }
 
 static size_t
@@ -85,15 +137,35 @@ header_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
 	HeaderState *hs = (HeaderState *) userdata;
 	size_t		n = size * nmemb;
+	char		tmp[128];
+	size_t		len;
 
+	/* a new status line starts a new response (after a 100 Continue, say) */
+	if (n >= 5 && strncmp(ptr, "HTTP/", 5) == 0)
+	{
+		hs->retry_after = -1;
+		return n;
+	}
 	if (n > 12 && pg_strncasecmp(ptr, "retry-after:", 12) == 0)
 	{
-		char		tmp[32];
-		size_t		len = Min(n - 12, sizeof(tmp) - 1);
-
+		len = Min(n - 12, sizeof(tmp) - 1);
 		memcpy(tmp, ptr + 12, len);
 		tmp[len] = '\0';
-		hs->retry_after = atoi(tmp);
+		hs->retry_after = parse_retry_after(tmp);
+	}
+	else if (n > 15 && pg_strncasecmp(ptr, "content-length:", 15) == 0)
+	{
+		char	   *end;
+		unsigned long long cl;
+
+		len = Min(n - 15, sizeof(tmp) - 1);
+		memcpy(tmp, ptr + 15, len);
+		tmp[len] = '\0';
+		errno = 0;
+		cl = strtoull(tmp, &end, 10);
+		/* too large: stop before the first byte of the body */
+		if (errno == 0 && end != tmp && !reserve(hs->buf, (size_t) Min(cl, (unsigned long long) SIZE_MAX - 1)))
+			return 0;
 	}
 	return n;
 }
@@ -161,10 +233,20 @@ ensure_handles(void)
 	}
 }
 
+/* libcurl keeps its own copies of header lines; the key lines are wiped first */
+static void
+free_headers(struct curl_slist *list)
+{
+	for (struct curl_slist *h = list; h; h = h->next)
+		explicit_bzero(h->data, strlen(h->data));
+	curl_slist_free_all(list);
+}
+
 /*
  * Perform one request.  Returns ALPACA_TRANSPORT_OK with resp filled in
- * whenever an HTTP status arrived (of any value); otherwise a classification
- * of the failure and a palloc'd message in *errmsg.  Query cancel escapes by
+ * whenever a whole HTTP answer arrived (of any status); otherwise a
+ * classification of the failure and a palloc'd message in *errmsg.  The
+ * body is palloc'd in the caller's memory context.  Query cancel escapes by
  * ereport, with every curl resource released.
  */
 AlpacaTransportError
@@ -173,17 +255,19 @@ alpaca_http_perform(const char *method, const char *path_and_query,
 {
 	struct curl_slist *volatile headers = NULL;
 	RawBuffer	buf = {0};
-	HeaderState hs = {-1, 0};
+	HeaderState hs = {-1, 0, &buf};
 	char		errbuf[CURL_ERROR_SIZE];
 	StringInfoData url;
 	StringInfoData hdr;
 	volatile CURLcode result = CURLE_OK;
 	volatile long status = 0;
-	volatile curl_off_t uploaded = 0;
 	volatile bool added = false;
+	bool		traced = (strcmp(method, "GET") != 0);
 	size_t		baselen;
 
 	ensure_handles();
+	buf.cxt = CurrentMemoryContext;
+	buf.limit = (size_t) alpaca_max_response_kb * 1024;
 
 	initStringInfo(&url);
 	baselen = strlen(alpaca_base_url);
@@ -194,12 +278,12 @@ alpaca_http_perform(const char *method, const char *path_and_query,
 
 	curl_easy_reset(alpaca_curl);
 	errbuf[0] = '\0';
+	memset(resp, 0, sizeof(*resp));
 
 	PG_TRY();
 	{
 		int			running = 1;
 		long		st = 0;
-		curl_off_t	up = 0;
 		CURLMsg    *msg;
 		int			left;
 
@@ -207,10 +291,11 @@ alpaca_http_perform(const char *method, const char *path_and_query,
 		initStringInfo(&hdr);
 		appendStringInfo(&hdr, "APCA-API-KEY-ID: %s", alpaca_key_id);
 		headers = append_header(headers, hdr.data);
+		explicit_bzero(hdr.data, hdr.maxlen);
 		resetStringInfo(&hdr);
 		appendStringInfo(&hdr, "APCA-API-SECRET-KEY: %s", alpaca_secret_key);
 		headers = append_header(headers, hdr.data);
-		explicit_bzero(hdr.data, hdr.len);
+		explicit_bzero(hdr.data, hdr.maxlen);
 		headers = append_header(headers, "Accept: application/json");
 		if (body)
 			headers = append_header(headers, "Content-Type: application/json");
@@ -218,6 +303,8 @@ alpaca_http_perform(const char *method, const char *path_and_query,
 		headers = append_header(headers, "Expect:");
 
 		curl_easy_setopt(alpaca_curl, CURLOPT_URL, url.data);
+		/* never resolve "." or ".." segments into another endpoint */
+		curl_easy_setopt(alpaca_curl, CURLOPT_PATH_AS_IS, 1L);
 		curl_easy_setopt(alpaca_curl, CURLOPT_HTTPHEADER, headers);
 		curl_easy_setopt(alpaca_curl, CURLOPT_CUSTOMREQUEST, method);
 		if (body)
@@ -244,9 +331,9 @@ alpaca_http_perform(const char *method, const char *path_and_query,
 		/* a redirect could carry the key headers to another host */
 		curl_easy_setopt(alpaca_curl, CURLOPT_FOLLOWLOCATION, 0L);
 		curl_easy_setopt(alpaca_curl, CURLOPT_PROTOCOLS_STR, "http,https");
-		curl_easy_setopt(alpaca_curl, CURLOPT_USERAGENT, "pg-alpaca/1.0");
+		curl_easy_setopt(alpaca_curl, CURLOPT_USERAGENT, "pg-alpaca/1.1");
 		curl_easy_setopt(alpaca_curl, CURLOPT_TCP_KEEPALIVE, 1L);
-		if (strcmp(method, "GET") != 0)
+		if (traced)
 		{
 			curl_easy_setopt(alpaca_curl, CURLOPT_DEBUGFUNCTION, debug_cb);
 			curl_easy_setopt(alpaca_curl, CURLOPT_DEBUGDATA, &hs);
@@ -277,18 +364,7 @@ alpaca_http_perform(const char *method, const char *path_and_query,
 				result = msg->data.result;
 		}
 		curl_easy_getinfo(alpaca_curl, CURLINFO_RESPONSE_CODE, &st);
-		curl_easy_getinfo(alpaca_curl, CURLINFO_SIZE_UPLOAD_T, &up);
 		status = st;
-		uploaded = up;
-
-		resp->status = status;
-		resp->retry_after = hs.retry_after;
-		resp->attempts = hs.attempts;
-		resp->body_len = buf.len;
-		resp->body = palloc(buf.len + 1);
-		if (buf.len)
-			memcpy(resp->body, buf.data, buf.len);
-		resp->body[buf.len] = '\0';
 	}
 	PG_FINALLY();
 	{
@@ -297,34 +373,49 @@ alpaca_http_perform(const char *method, const char *path_and_query,
 		/* the handle keeps no pointer to freed memory into the next call */
 		curl_easy_setopt(alpaca_curl, CURLOPT_HTTPHEADER, NULL);
 		curl_easy_setopt(alpaca_curl, CURLOPT_ERRORBUFFER, NULL);
-		curl_slist_free_all(headers);
-		free(buf.data);
+		free_headers(headers);
 	}
 	PG_END_TRY();
+
+	resp->status = status;
+	resp->retry_after = hs.retry_after;
+	resp->attempts = hs.attempts;
+	resp->body_len = buf.len;
+	resp->body = buf.data ? buf.data : pstrdup("");
 
 	if (result == CURLE_OK && status > 0)
 		return ALPACA_TRANSPORT_OK;
 
 	if (buf.overflow)
-		*errmsg = psprintf("response larger than %d MB", ALPACA_MAX_RESPONSE / (1024 * 1024));
+	{
+		*errmsg = psprintf("the answer is larger than alpaca.max_response_size (%d kB)",
+						   alpaca_max_response_kb);
+		return ALPACA_TRANSPORT_TOO_LARGE;
+	}
+	if (buf.oom)
+		*errmsg = pstrdup("out of memory while receiving the answer");
 	else if (result == CURLE_OPERATION_TIMEDOUT)
 		*errmsg = psprintf("no answer within alpaca.timeout_ms (%d ms)", alpaca_timeout_ms);
 	else
 		*errmsg = strip_timing(errbuf[0] ? errbuf : curl_easy_strerror(result));
 
+	/*
+	 * "Not sent" is claimed only where libcurl proves that no byte of the
+	 * request left: it failed to resolve or connect, and (where the request
+	 * headers are traced) none went out on an earlier, reused connection.
+	 * Everything else, a garbled or cut answer included, may have reached
+	 * Alpaca.
+	 */
 	switch (result)
 	{
 		case CURLE_COULDNT_RESOLVE_HOST:
 		case CURLE_COULDNT_RESOLVE_PROXY:
 		case CURLE_COULDNT_CONNECT:
-		case CURLE_SSL_CONNECT_ERROR:
-		case CURLE_PEER_FAILED_VERIFICATION:
-		case CURLE_URL_MALFORMAT:
-		case CURLE_UNSUPPORTED_PROTOCOL:
-			return ALPACA_TRANSPORT_NOT_SENT;
+			if (status == 0 && (!traced || hs.attempts == 0))
+				return ALPACA_TRANSPORT_NOT_SENT;
+			break;
 		default:
-			/* nothing uploaded and no connection: the request never left */
-			return (status == 0 && uploaded == 0 && body != NULL) ?
-				ALPACA_TRANSPORT_NOT_SENT : ALPACA_TRANSPORT_MAYBE_SENT;
+			break;
 	}
+	return ALPACA_TRANSPORT_MAYBE_SENT;
 }

@@ -8,8 +8,10 @@
 typedef struct AlpacaResponse
 {
 	long		status;			/* HTTP status, 0 when nothing came back */
-	char	   *body;			/* palloc'd, NUL-terminated */
+	char	   *body;			/* palloc'd, NUL-terminated; bytes as
+								 * received until alpaca_answer_text() */
 	size_t		body_len;
+	bool		is_text;		/* verified and in the server encoding */
 	int			retry_after;	/* seconds from Retry-After, or -1 */
 	int			attempts;		/* times the request went out: libcurl
 								 * resends once on a reused connection
@@ -25,7 +27,9 @@ typedef enum AlpacaTransportError
 {
 	ALPACA_TRANSPORT_OK = 0,
 	ALPACA_TRANSPORT_NOT_SENT,	/* could not connect: nothing reached Alpaca */
-	ALPACA_TRANSPORT_MAYBE_SENT /* timed out or cut off after sending */
+	ALPACA_TRANSPORT_MAYBE_SENT,	/* timed out, cut off or garbled after
+									 * the request may have left */
+	ALPACA_TRANSPORT_TOO_LARGE	/* the answer passed alpaca.max_response_size */
 } AlpacaTransportError;
 
 extern void alpaca_http_init(void);

@@ -7,7 +7,8 @@
  */
 #include "postgres.h"
 
-#include "json_c.h"
+#include "utils/builtins.h"
+
 #include "utils/date.h"
 
 #include "api.h"
@@ -18,6 +19,8 @@ PG_FUNCTION_INFO_V1(alpaca_option_contract);
 static const char *const statuses[] = {"active", "inactive", NULL};
 static const char *const types[] = {"call", "put", NULL};
 static const char *const styles[] = {"american", "european", NULL};
+
+static const AlpacaRowSpec contract_pages = {ALPACA_FIELD_LIST, "option_contracts", "next_page_token"};
 
 /*
  * alpaca_option_contracts(underlying_symbols text[], status,
@@ -43,6 +46,8 @@ alpaca_option_contracts(PG_FUNCTION_ARGS)
 	char	   *ppind = alpaca_arg_bool(fcinfo, 11);
 	char	   *limit = alpaca_arg_int(fcinfo, 12, "page_limit", 1, 10000);
 	const char *token = NULL;
+	AlpacaPager pager;
+	AlpacaPage	page;
 
 	alpaca_require(!(exp && (exp_gte || exp_lte)),
 				   "expiration_date cannot be combined with expiration_date_gte or expiration_date_lte", NULL);
@@ -50,11 +55,10 @@ alpaca_option_contracts(PG_FUNCTION_ARGS)
 				   "expiration_date_gte must not be after expiration_date_lte", NULL);
 
 	sink = alpaca_rows_begin(fcinfo);
-	for (;;)
+	alpaca_pager_init(&pager, "option contracts");
+	do
 	{
 		AlpacaRequest req;
-		json_object *page;
-		json_object *contracts;
 
 		alpaca_request_init(&req, "GET", "/v2/options/contracts");
 		alpaca_query(&req, "underlying_symbols", underlying);
@@ -71,15 +75,9 @@ alpaca_option_contracts(PG_FUNCTION_ARGS)
 		alpaca_query(&req, "ppind", ppind);
 		alpaca_query(&req, "limit", limit);
 		alpaca_query(&req, "page_token", token);
-		page = alpaca_send(&req);
-		if (page == NULL || !json_object_object_get_ex(page, "option_contracts", &contracts))
-			break;
-		alpaca_rows_add(sink, contracts);
-		token = alpaca_json_string(page, "next_page_token");
-		if (token == NULL || token[0] == '\0')
-			break;
-		token = pstrdup(token);
-	}
+		alpaca_fetch_page(sink, &req, &contract_pages, &page);
+		token = page.token;
+	} while (alpaca_pager_next(&pager, token, page.added));
 	return (Datum) 0;
 }
 
@@ -87,10 +85,7 @@ Datum
 alpaca_option_contract(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
-	char	   *key = alpaca_arg_text(fcinfo, 0);
-
-	alpaca_require(key[0] != '\0', "symbol_or_id must not be empty", NULL);
 	alpaca_request_init(&req, "GET", "/v2/options/contracts");
-	alpaca_path_segment(&req, key);
+	alpaca_path_segment(&req, "symbol_or_id", alpaca_arg_text(fcinfo, 0));
 	return alpaca_send_object(fcinfo, &req);
 }

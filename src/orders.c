@@ -3,21 +3,34 @@
  *		Placing, listing, replacing and canceling orders.
  *
  * An order must never be lost or placed twice.  Every order is sent with a
- * client_order_id (ours if the caller gave none); when the connection fails
- * after the request may have left, the order is looked up by that id before
- * any error is raised, so the caller learns whether it exists.  When it is
- * not (yet) there, the caller is told to retry with the same client_order_id:
- * Alpaca refuses a duplicate, so even a first attempt that arrives late
- * cannot make a second order.
+ * client_order_id (ours if the caller gave none).  Placement counts as
+ * refused only when Alpaca answers a well-formed 4xx error, and as done only
+ * when it answers a well-formed order with that id; every other outcome (no
+ * answer, a cut or garbled one, an empty or non-JSON 200, a proxy's error
+ * page) is ambiguous, and the order is looked up by its client_order_id
+ * before any error is raised, so the caller learns whether it exists.  When
+ * it is not (yet) there, the caller is told to retry with the same
+ * client_order_id: Alpaca refuses a duplicate, so even a first attempt that
+ * arrives late cannot make a second order.  Every error raised while
+ * placing carries the client_order_id.
+ *
+ * alpaca_orders() returns every order the filters select.  Alpaca pages
+ * orders by time (after/until, exclusive, at most 500 a page); each next
+ * window overlaps the last by a microsecond so orders submitted at the same
+ * instant as a page's last one are not lost, and orders seen on the page
+ * before are skipped, so none is returned twice.
  */
 #include "postgres.h"
 
-#include "json_c.h"
+#include <limits.h>
 
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/timestamp.h"
 
 #include "api.h"
+#include "encoding.h"
 #include "errors.h"
 
 PG_FUNCTION_INFO_V1(alpaca_place_order);
@@ -36,8 +49,10 @@ static const char *const intents[] = {"buy_to_open", "buy_to_close", "sell_to_op
 static const char *const list_statuses[] = {"open", "closed", "all", NULL};
 static const char *const directions[] = {"asc", "desc", NULL};
 static const char *const asset_classes[] = {"us_equity", "us_option", "crypto", "all", NULL};
+static const AlpacaRowSpec cancellations = {ALPACA_LIST};
 
 #define MAX_CLIENT_ORDER_ID 128
+#define ORDERS_PAGE 500			/* Alpaca's largest page */
 
 /* Argument positions of alpaca_place_order, as declared in SQL. */
 enum
@@ -201,7 +216,7 @@ build_order(FunctionCallInfo fcinfo, AlpacaRequest *req, char **client_order_id)
 
 	if (cid == NULL)
 		cid = new_client_order_id();
-	alpaca_require(cid[0] != '\0' && strlen(cid) <= MAX_CLIENT_ORDER_ID,
+	alpaca_require(cid[0] != '\0' && pg_mbstrlen(cid) <= MAX_CLIENT_ORDER_ID,
 				   "client_order_id must be 1 to 128 characters", NULL);
 	*client_order_id = cid;
 
@@ -245,41 +260,69 @@ build_order(FunctionCallInfo fcinfo, AlpacaRequest *req, char **client_order_id)
 }
 
 /*
- * After a failure that may have followed the request onto the wire: does
- * an order with our client_order_id exist?  Returns it, or NULL when Alpaca
- * says it does not; raises when that cannot be known.
+ * After an answer that does not settle it: does an order with our
+ * client_order_id exist?  Returns its body, or NULL when Alpaca says it
+ * does not; raises when that cannot be known.
  */
-static json_object *
+static AlpacaResponse *
 find_after_failure(const char *cid, const char *failure)
 {
 	AlpacaRequest req;
-	AlpacaResponse resp;
+	AlpacaResponse *resp = palloc0(sizeof(AlpacaResponse));
 	char	   *msg = NULL;
+	char	   *code;
+	char	   *message;
 	AlpacaTransportError err;
 
 	alpaca_request_init(&req, "GET", "/v2/orders:by_client_order_id");
 	alpaca_query(&req, "client_order_id", cid);
-	err = alpaca_try_send(&req, &resp, &msg);
-	if (err == ALPACA_TRANSPORT_OK && resp.status == 200)
-		return alpaca_parse(resp.body, resp.body_len);
-	if (err == ALPACA_TRANSPORT_OK && resp.status == 404)
+	err = alpaca_try_send(&req, resp, &msg);
+	if (err == ALPACA_TRANSPORT_OK && resp->status == 200)
+	{
+		alpaca_answer_text(resp);
+		if (alpaca_body_is_order(resp->body, resp->body_len, cid))
+			return resp;
+	}
+	if (err == ALPACA_TRANSPORT_OK && resp->status == 404 &&
+		alpaca_error_body(alpaca_wire_text(resp->body, resp->body_len), resp->body_len, &code, &message))
 		return NULL;
 	ereport(ERROR,
 			(errcode(ERRCODE_CONNECTION_FAILURE),
-			 errmsg("the Alpaca API did not answer; the order may have been placed"),
-			 errdetail_internal("POST /v2/orders: %s", alpaca_redact(failure)),
-			 errhint("Look for it with alpaca_order_by_client_id('%s') before placing it again.", cid)));
+			 errmsg("the Alpaca API gave no clear answer; the order may have been placed"),
+			 errdetail_internal("POST /v2/orders: %s", alpaca_clip(failure, strlen(failure))),
+			 errhint("Look for it with alpaca_order_by_client_id(%s) before placing it again, "
+					 "and place it again only with the same client_order_id.",
+					 quote_literal_cstr(cid))));
 	pg_unreachable();
 }
 
 /* An order found by client_order_id after a failure: the caller gets it, and is told */
 static Datum
-recovered_order(FunctionCallInfo fcinfo, json_object *order, const char *cid)
+recovered_order(FunctionCallInfo fcinfo, AlpacaResponse *order, const char *cid)
 {
 	ereport(NOTICE,
-			(errmsg("the connection failed after the order was sent; Alpaca has it"),
-			 errdetail("Found by client_order_id '%s'.", cid)));
-	return alpaca_object_datum(fcinfo, order);
+			(errmsg("Alpaca's answer to the order was unclear, but Alpaca has the order"),
+			 errdetail("Found by client_order_id %s.", alpaca_quote(cid, strlen(cid)))));
+	return alpaca_object_datum(fcinfo, order->body, order->body_len);
+}
+
+static void
+placing_context(void *arg)
+{
+	const char *cid = arg;
+
+	errcontext("placing the order with client_order_id %s", alpaca_quote(cid, strlen(cid)));
+}
+
+/* What an answer that settles nothing was, for the message. */
+static char *
+unclear_answer(AlpacaResponse *resp)
+{
+	if (resp->body_len == 0)
+		return psprintf("HTTP %ld with an empty body", resp->status);
+	return psprintf("HTTP %ld with a body that is not %s: %s", resp->status,
+					resp->status >= 200 && resp->status <= 299 ? "this order" : "an Alpaca error",
+					alpaca_clip(alpaca_wire_text(resp->body, resp->body_len), resp->body_len));
 }
 
 Datum
@@ -287,65 +330,196 @@ alpaca_place_order(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 	AlpacaResponse resp;
+	AlpacaResponse *found;
 	AlpacaTransportError err;
+	ErrorContextCallback errcb;
 	char	   *cid;
 	char	   *msg = NULL;
-	json_object *order;
+	char	   *code;
+	char	   *message;
+	Datum		result;
 
 	build_order(fcinfo, &req, &cid);
-	err = alpaca_try_send(&req, &resp, &msg);
-	if (err == ALPACA_TRANSPORT_MAYBE_SENT)
-	{
-		order = find_after_failure(cid, msg);
-		if (order == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_CONNECTION_FAILURE),
-					 errmsg("the Alpaca API did not answer, and has no order with client_order_id \"%s\"", cid),
-					 errdetail_internal("POST /v2/orders: %s", alpaca_redact(msg)),
-					 errhint("Retry with the same client_order_id: Alpaca refuses a duplicate, so the order cannot be placed twice.")));
-		return recovered_order(fcinfo, order, cid);
-	}
-	if (err != ALPACA_TRANSPORT_OK)
-		alpaca_raise_transport_error("POST", "/v2/orders", err, msg);
+	errcb.callback = placing_context;
+	errcb.arg = cid;
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
 
-	/*
-	 * Sent twice (libcurl resent it on a fresh connection) and refused: the
-	 * refusal may be of our own first attempt as a duplicate.
-	 */
-	if (resp.status == 422 && resp.attempts > 1)
+	err = alpaca_try_send(&req, &resp, &msg);
+	if (err == ALPACA_TRANSPORT_NOT_SENT)
+		alpaca_raise_transport_error("POST", "/v2/orders", err, msg);
+	if (err == ALPACA_TRANSPORT_OK && resp.status >= 200 && resp.status <= 299)
 	{
-		order = find_after_failure(cid, "connection lost; the request was sent again");
-		if (order != NULL)
-			return recovered_order(fcinfo, order, cid);
+		/* done only if the answer is this order */
+		if (pg_encoding_verifymbstr(PG_UTF8, resp.body, (int) resp.body_len) == (int) resp.body_len)
+		{
+			alpaca_answer_text(&resp);
+			if (alpaca_body_is_order(resp.body, resp.body_len, cid))
+			{
+				result = alpaca_object_datum(fcinfo, resp.body, resp.body_len);
+				error_context_stack = errcb.previous;
+				PG_RETURN_DATUM(result);
+			}
+		}
+		msg = unclear_answer(&resp);
 	}
-	if (resp.status < 200 || resp.status > 299)
-		alpaca_raise_http_error("POST", "/v2/orders", &resp);
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, alpaca_parse(resp.body, resp.body_len)));
+	else if (err == ALPACA_TRANSPORT_OK)
+	{
+		/* refused only if Alpaca says so in its own words */
+		if (resp.status >= 400 && resp.status <= 499 &&
+			alpaca_error_body(alpaca_wire_text(resp.body, resp.body_len), resp.body_len, &code, &message))
+		{
+			/*
+			 * Sent twice (libcurl resent it on a fresh connection) and
+			 * refused: the refusal may be of our own first attempt as a
+			 * duplicate.
+			 */
+			if (resp.status == 422 && resp.attempts > 1 &&
+				(found = find_after_failure(cid, "connection lost; the request was sent again")) != NULL)
+			{
+				result = recovered_order(fcinfo, found, cid);
+				error_context_stack = errcb.previous;
+				PG_RETURN_DATUM(result);
+			}
+			alpaca_raise_http_error("POST", "/v2/orders", &resp);
+		}
+		msg = unclear_answer(&resp);
+	}
+
+	found = find_after_failure(cid, msg);
+	if (found == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("the Alpaca API gave no clear answer, and has no order with client_order_id %s",
+						alpaca_quote(cid, strlen(cid))),
+				 errdetail_internal("POST /v2/orders: %s", alpaca_clip(msg, strlen(msg))),
+				 errhint("Retry with the same client_order_id: Alpaca refuses a duplicate, so the order cannot be placed twice.")));
+	result = recovered_order(fcinfo, found, cid);
+	error_context_stack = errcb.previous;
+	PG_RETURN_DATUM(result);
+}
+
+/* The overlap between two pages of orders: the ids of the page before. */
+typedef struct OrderWindow
+{
+	List	   *before;			/* ids on the previous page */
+	List	   *now;			/* ids on this page */
+	int64		room;			/* rows the caller's limit still allows */
+	MemoryContext cxt;			/* where the lists live (rows are built in
+								 * a context reset after each) */
+} OrderWindow;
+
+static bool
+order_not_seen(void *arg, const char *id)
+{
+	OrderWindow *w = arg;
+	ListCell   *lc;
+	MemoryContext old;
+
+	if (id == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("the Alpaca API answered with an order without an id")));
+	foreach(lc, w->before)
+		if (strcmp((char *) lfirst(lc), id) == 0)
+			return false;
+	if (w->room <= 0)
+		return false;
+	w->room--;
+	old = MemoryContextSwitchTo(w->cxt);
+	w->now = lappend(w->now, pstrdup(id));
+	MemoryContextSwitchTo(old);
+	return true;
+}
+
+/* One microsecond past a page's last submitted_at, toward the next page. */
+static char *
+next_bound(const char *submitted_at, bool desc)
+{
+	TimestampTz ts;
+
+	if (submitted_at == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("the Alpaca API answered a full page of orders whose last one has no submitted_at"),
+				 errdetail("Without it the next page cannot be asked for.")));
+	ts = DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in, CStringGetDatum(submitted_at),
+												 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+	return alpaca_format_timestamptz(desc ? ts + 1 : ts - 1);
 }
 
 /*
  * alpaca_orders(status, "limit", after, until, direction, nested, symbols,
- * side, asset_class, before_order_id, after_order_id)
+ * side, asset_class, before_order_id, after_order_id): every order the
+ * filters select (at most "limit" when given), all pages.
  */
 Datum
 alpaca_orders(PG_FUNCTION_ARGS)
 {
-	AlpacaRequest req;
+	char	   *status = alpaca_arg_enum(fcinfo, 0, "status", list_statuses);
+	char	   *limit_arg = alpaca_arg_int(fcinfo, 1, "limit", 1, INT_MAX);
+	char	   *after = alpaca_arg_timestamptz(fcinfo, 2);
+	char	   *until = alpaca_arg_timestamptz(fcinfo, 3);
+	char	   *direction = alpaca_arg_enum(fcinfo, 4, "direction", directions);
+	char	   *nested = alpaca_arg_bool(fcinfo, 5);
+	char	   *symbols = alpaca_arg_list(fcinfo, 6, "symbols", NULL);
+	char	   *side = alpaca_arg_enum(fcinfo, 7, "side", sides);
+	char	   *classes = alpaca_arg_list(fcinfo, 8, "asset_class", asset_classes);
+	char	   *before_id = alpaca_arg_uuid(fcinfo, 9);
+	char	   *after_id = alpaca_arg_uuid(fcinfo, 10);
+	bool		desc = direction == NULL || strcmp(direction, "desc") == 0;
+	int64		wanted = limit_arg ? atoi(limit_arg) : PG_INT64_MAX;
+	AlpacaRowSink *sink = alpaca_rows_begin(fcinfo);
+	OrderWindow *window = palloc0(sizeof(OrderWindow));
+	AlpacaRowSpec spec = {ALPACA_LIST, NULL, NULL, "id", "submitted_at", order_not_seen, window};
+	AlpacaPager pager;
+	AlpacaPage	page;
+	char	   *bound = NULL;
 
-	alpaca_request_init(&req, "GET", "/v2/orders");
-	alpaca_query(&req, "status", alpaca_arg_enum(fcinfo, 0, "status", list_statuses));
-	alpaca_query(&req, "limit", alpaca_arg_int(fcinfo, 1, "limit", 1, 500));
-	alpaca_query(&req, "after", alpaca_arg_timestamptz(fcinfo, 2));
-	alpaca_query(&req, "until", alpaca_arg_timestamptz(fcinfo, 3));
-	alpaca_query(&req, "direction", alpaca_arg_enum(fcinfo, 4, "direction", directions));
-	alpaca_query(&req, "nested", alpaca_arg_bool(fcinfo, 5));
-	alpaca_query(&req, "symbols", alpaca_arg_list(fcinfo, 6, "symbols", NULL));
-	alpaca_query(&req, "side", alpaca_arg_enum(fcinfo, 7, "side", sides));
-	alpaca_query(&req, "asset_class", alpaca_arg_list(fcinfo, 8, "asset_class", asset_classes));
-	alpaca_query(&req, "before_order_id", alpaca_arg_uuid(fcinfo, 9));
-	alpaca_query(&req, "after_order_id", alpaca_arg_uuid(fcinfo, 10));
-	return alpaca_send_rows(fcinfo, &req);
+	window->cxt = CurrentMemoryContext;
+	window->room = wanted;
+	alpaca_pager_init(&pager, "orders");
+	for (;;)
+	{
+		AlpacaRequest req;
+		int			size = (int) Min((int64) ORDERS_PAGE, wanted);
+		char	   *prev = bound;
+
+		alpaca_request_init(&req, "GET", "/v2/orders");
+		alpaca_query(&req, "status", status);
+		alpaca_query(&req, "limit", psprintf("%d", size));
+		alpaca_query(&req, "after", after);
+		alpaca_query(&req, "until", until);
+		alpaca_query(&req, "direction", direction);
+		alpaca_query(&req, "nested", nested);
+		alpaca_query(&req, "symbols", symbols);
+		alpaca_query(&req, "side", side);
+		alpaca_query(&req, "asset_class", classes);
+		alpaca_query(&req, "before_order_id", before_id);
+		alpaca_query(&req, "after_order_id", after_id);
+		/* full pages always: a short one would be mostly the overlap */
+		alpaca_fetch_page(sink, &req, &spec, &page);
+		window->before = window->now;
+		window->now = NIL;
+
+		/* a short page is the last; so is the caller's limit */
+		bound = (page.parsed >= size && window->room > 0) ? next_bound(page.last_order, desc) : NULL;
+		if (bound && prev && strcmp(bound, prev) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("more than %d orders share submitted_at %s; they cannot be paged by time",
+							size, alpaca_quote(page.last_order, strlen(page.last_order))),
+					 errhint("Narrow the query with symbols, side, after or until.")));
+		if (!alpaca_pager_next(&pager, bound, page.added))
+			break;
+		if (desc)
+			until = bound;
+		else
+			after = bound;
+	}
+	return (Datum) 0;
 }
+
 
 /* alpaca_order(order_id uuid, nested boolean) */
 Datum
@@ -353,9 +527,8 @@ alpaca_order(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	alpaca_require(!PG_ARGISNULL(0), "order_id must not be NULL", NULL);
 	alpaca_request_init(&req, "GET", "/v2/orders");
-	alpaca_path_segment(&req, alpaca_arg_uuid(fcinfo, 0));
+	alpaca_path_segment(&req, "order_id", alpaca_arg_uuid(fcinfo, 0));
 	alpaca_query(&req, "nested", alpaca_arg_bool(fcinfo, 1));
 	return alpaca_send_object(fcinfo, &req);
 }
@@ -366,7 +539,7 @@ alpaca_order_by_client_id(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	alpaca_request_init(&req, "GET", "/v2/orders:by_client_order_id");
-	alpaca_query(&req, "client_order_id", alpaca_arg_text(fcinfo, 0));
+	alpaca_query(&req, "client_order_id", alpaca_arg_required(fcinfo, 0, "client_order_id"));
 	return alpaca_send_object(fcinfo, &req);
 }
 
@@ -380,15 +553,14 @@ alpaca_replace_order(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 	char	   *cid = alpaca_arg_text(fcinfo, 6);
 
-	alpaca_require(!PG_ARGISNULL(0), "order_id must not be NULL", NULL);
 	alpaca_request_init(&req, "PATCH", "/v2/orders");
-	alpaca_path_segment(&req, alpaca_arg_uuid(fcinfo, 0));
+	alpaca_path_segment(&req, "order_id", alpaca_arg_uuid(fcinfo, 0));
 	alpaca_body_number(&req, "qty", alpaca_arg_numeric(fcinfo, 1, "qty", true));
 	alpaca_body_string(&req, "time_in_force", alpaca_arg_enum(fcinfo, 2, "time_in_force", tifs));
 	alpaca_body_number(&req, "limit_price", alpaca_arg_numeric(fcinfo, 3, "limit_price", true));
 	alpaca_body_number(&req, "stop_price", alpaca_arg_numeric(fcinfo, 4, "stop_price", true));
 	alpaca_body_number(&req, "trail", alpaca_arg_numeric(fcinfo, 5, "trail", true));
-	alpaca_require(cid == NULL || (cid[0] != '\0' && strlen(cid) <= MAX_CLIENT_ORDER_ID),
+	alpaca_require(cid == NULL || (cid[0] != '\0' && pg_mbstrlen(cid) <= MAX_CLIENT_ORDER_ID),
 				   "client_order_id must be 1 to 128 characters", NULL);
 	alpaca_body_string(&req, "client_order_id", cid);
 	alpaca_require(req.body.len > 0, "nothing to replace",
@@ -403,8 +575,8 @@ alpaca_cancel_order(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	alpaca_request_init(&req, "DELETE", "/v2/orders");
-	alpaca_path_segment(&req, alpaca_arg_uuid(fcinfo, 0));
-	(void) alpaca_send(&req);
+	alpaca_path_segment(&req, "order_id", alpaca_arg_uuid(fcinfo, 0));
+	alpaca_send_void(&req);
 	PG_RETURN_VOID();
 }
 
@@ -415,5 +587,5 @@ alpaca_cancel_all_orders(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	alpaca_request_init(&req, "DELETE", "/v2/orders");
-	return alpaca_send_rows(fcinfo, &req);
+	return alpaca_send_rows(fcinfo, &req, &cancellations);
 }

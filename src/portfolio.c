@@ -4,10 +4,11 @@
  *
  * Alpaca answers with parallel arrays (timestamp[], equity[], ...); each
  * index becomes a row, so a drawdown or a monthly return is one query.
+ * Arrays of different lengths are an error, not rows with holes.
  */
 #include "postgres.h"
 
-#include "json_c.h"
+#include "utils/builtins.h"
 
 #include "utils/timestamp.h"
 
@@ -18,7 +19,8 @@ PG_FUNCTION_INFO_V1(alpaca_portfolio_history);
 static const char *const timeframes[] = {"1Min", "5Min", "15Min", "1H", "1D", NULL};
 static const char *const reportings[] = {"market_hours", "extended_hours", "continuous", NULL};
 static const char *const resets[] = {"no_reset", "per_day", NULL};
-static const char *const series[] = {"timestamp", "equity", "profit_loss", "profit_loss_pct", NULL};
+/* parallel arrays timestamp[], equity[], ...: row k takes element k of each */
+static const AlpacaRowSpec points = {ALPACA_COLUMNS};
 
 static void
 check_period(const char *period)
@@ -41,37 +43,6 @@ check_period(const char *period)
 }
 
 /*
- * Point k as one object, filled through the same by-name row layer as
- * every other row.  The object is ours, so it is released on every path.
- */
-static void
-add_point(AlpacaRowSink *sink, json_object *h, json_object **arrays, size_t k)
-{
-	json_object *point = json_object_new_object();
-	json_object *v;
-
-	if (point == NULL)
-		elog(ERROR, "out of memory");
-	PG_TRY();
-	{
-		for (int i = 0; series[i]; i++)
-			if (arrays[i] && k < json_object_array_length(arrays[i]))
-				json_object_object_add(point, series[i],
-									   json_object_get(json_object_array_get_idx(arrays[i], k)));
-		if (json_object_object_get_ex(h, "base_value", &v))
-			json_object_object_add(point, "base_value", json_object_get(v));
-		if (json_object_object_get_ex(h, "timeframe", &v))
-			json_object_object_add(point, "timeframe", json_object_get(v));
-		alpaca_rows_add(sink, point);
-	}
-	PG_FINALLY();
-	{
-		json_object_put(point);
-	}
-	PG_END_TRY();
-}
-
-/*
  * alpaca_portfolio_history(period, timeframe, intraday_reporting, start,
  * "end", pnl_reset, extended_hours, cashflow_types)
  */
@@ -79,10 +50,6 @@ Datum
 alpaca_portfolio_history(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
-	AlpacaRowSink *sink;
-	json_object *h;
-	json_object *arrays[4];
-	size_t		n;
 	char	   *period = alpaca_arg_text(fcinfo, 0);
 
 	check_period(period);
@@ -101,21 +68,5 @@ alpaca_portfolio_history(PG_FUNCTION_ARGS)
 	alpaca_query(&req, "extended_hours", alpaca_arg_bool(fcinfo, 6));
 	alpaca_query(&req, "cashflow_types", alpaca_arg_text(fcinfo, 7));
 
-	sink = alpaca_rows_begin(fcinfo);
-	h = alpaca_send(&req);
-	if (h == NULL || !json_object_is_type(h, json_type_object))
-		return (Datum) 0;
-	n = 0;
-	for (int i = 0; series[i]; i++)
-	{
-		if (!json_object_object_get_ex(h, series[i], &arrays[i]) ||
-			!json_object_is_type(arrays[i], json_type_array))
-			arrays[i] = NULL;
-		else if (i == 0)
-			n = json_object_array_length(arrays[i]);
-	}
-
-	for (size_t k = 0; k < n; k++)
-		add_point(sink, h, arrays, k);
-	return (Datum) 0;
+	return alpaca_send_rows(fcinfo, &req, &points);
 }

@@ -4,8 +4,6 @@
  */
 #include "postgres.h"
 
-#include "json_c.h"
-
 #include "utils/builtins.h"
 #include "utils/numeric.h"
 
@@ -18,23 +16,23 @@ PG_FUNCTION_INFO_V1(alpaca_close_all_positions);
 PG_FUNCTION_INFO_V1(alpaca_exercise_option);
 PG_FUNCTION_INFO_V1(alpaca_do_not_exercise_option);
 
+static const AlpacaRowSpec list = {ALPACA_LIST};
+
 Datum
 alpaca_positions(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
 	alpaca_request_init(&req, "GET", "/v2/positions");
-	return alpaca_send_rows(fcinfo, &req);
+	return alpaca_send_rows(fcinfo, &req, &list);
 }
 
 static void
-position_path(FunctionCallInfo fcinfo, AlpacaRequest *req, const char *method, const char *suffix)
+position_path(FunctionCallInfo fcinfo, AlpacaRequest *req, const char *method, const char *suffix,
+			  const char *name)
 {
-	char	   *key = alpaca_arg_text(fcinfo, 0);
-
-	alpaca_require(key != NULL && key[0] != '\0', "symbol_or_asset_id must not be empty", NULL);
 	alpaca_request_init(req, method, "/v2/positions");
-	alpaca_symbol_segment(req, key);
+	alpaca_symbol_segment(req, name, alpaca_arg_text(fcinfo, 0));
 	if (suffix)
 		appendStringInfoString(&req->path, suffix);
 }
@@ -44,7 +42,7 @@ alpaca_position(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	position_path(fcinfo, &req, "GET", NULL);
+	position_path(fcinfo, &req, "GET", NULL, "symbol_or_asset_id");
 	return alpaca_send_object(fcinfo, &req);
 }
 
@@ -61,7 +59,7 @@ alpaca_close_position(PG_FUNCTION_ARGS)
 		alpaca_require(DatumGetBool(DirectFunctionCall2(numeric_le, PG_GETARG_DATUM(2),
 														DirectFunctionCall1(int4_numeric, Int32GetDatum(100)))),
 					   "percentage must be between 0 and 100", NULL);
-	position_path(fcinfo, &req, "DELETE", NULL);
+	position_path(fcinfo, &req, "DELETE", NULL, "symbol_or_asset_id");
 	alpaca_query(&req, "qty", qty);
 	alpaca_query(&req, "percentage", pct);
 	return alpaca_send_object(fcinfo, &req);
@@ -75,7 +73,7 @@ alpaca_close_all_positions(PG_FUNCTION_ARGS)
 
 	alpaca_request_init(&req, "DELETE", "/v2/positions");
 	alpaca_query(&req, "cancel_orders", alpaca_arg_bool(fcinfo, 0));
-	return alpaca_send_rows(fcinfo, &req);
+	return alpaca_send_rows(fcinfo, &req, &list);
 }
 
 Datum
@@ -83,8 +81,8 @@ alpaca_exercise_option(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	position_path(fcinfo, &req, "POST", "/exercise");
-	(void) alpaca_send(&req);
+	position_path(fcinfo, &req, "POST", "/exercise", "symbol_or_contract_id");
+	alpaca_send_void(&req);
 	PG_RETURN_VOID();
 }
 
@@ -93,7 +91,7 @@ alpaca_do_not_exercise_option(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	position_path(fcinfo, &req, "POST", "/do-not-exercise");
-	(void) alpaca_send(&req);
+	position_path(fcinfo, &req, "POST", "/do-not-exercise", "symbol_or_contract_id");
+	alpaca_send_void(&req);
 	PG_RETURN_VOID();
 }

@@ -1,21 +1,69 @@
 /*
  * rows.h
- *		Alpaca's JSON objects as PostgreSQL rows.
+ *		Alpaca's JSON answers as PostgreSQL rows, built while the body is parsed.
+ *
+ * Area files describe what an answer must look like (an AlpacaRowSpec) and
+ * get rows; they never see a JSON value.
  */
 #ifndef ALPACA_ROWS_H
 #define ALPACA_ROWS_H
 
-#include "json_c.h"
-
 #include "fmgr.h"
+
+/* What an answer must look like; anything else is an error naming the shape. */
+typedef enum AlpacaShape
+{
+	ALPACA_OBJECT,				/* one object: one row */
+	ALPACA_LIST,				/* an array of objects: one row each */
+	ALPACA_OBJECT_OR_LIST,		/* either (crypto wallets) */
+	ALPACA_FIELD_LIST,			/* an object whose field list_field holds the
+								 * array of row objects (null: no rows) */
+	ALPACA_COLUMNS				/* an object of parallel arrays: row k takes
+								 * element k of each, and every scalar field */
+} AlpacaShape;
+
+typedef struct AlpacaRowSpec
+{
+	AlpacaShape shape;
+	const char *list_field;		/* ALPACA_FIELD_LIST */
+	const char *token_field;	/* a top-level string to report, e.g.
+								 * next_page_token */
+	const char *key_field;		/* a column whose text is reported per row */
+	const char *order_field;	/* a column whose text in the last row is
+								 * reported */
+	/* called with key_field's text for every row; false skips the row */
+	bool		(*keep) (void *arg, const char *key);
+	void	   *keep_arg;
+} AlpacaRowSpec;
+
+/* What one answer held, for pagers. Strings are in the caller's context. */
+typedef struct AlpacaPage
+{
+	int			parsed;			/* row objects in the answer */
+	int			added;			/* rows kept */
+	char	   *token;			/* token_field, or NULL */
+	char	   *last_key;		/* key_field of the last row object, or NULL */
+	char	   *last_order;		/* order_field of the last row object, or
+								 * NULL */
+} AlpacaPage;
 
 typedef struct AlpacaRowSink AlpacaRowSink;
 
-extern json_object *alpaca_parse(const char *text, size_t len);
-extern Datum alpaca_object_datum(FunctionCallInfo fcinfo, json_object *obj);
+/* Set-returning functions: rows go into the tuplestore (spills past work_mem). */
 extern AlpacaRowSink *alpaca_rows_begin(FunctionCallInfo fcinfo);
-extern void alpaca_rows_add(AlpacaRowSink *sink, json_object *obj);
-extern Datum alpaca_jsonb_datum(json_object *obj);
-extern const char *alpaca_json_string(json_object *obj, const char *key);
+extern void alpaca_rows_parse(AlpacaRowSink *sink, char *body, size_t len,
+							  const AlpacaRowSpec *spec, AlpacaPage *page);
+
+/* One object as the composite result of a function. */
+extern Datum alpaca_object_datum(FunctionCallInfo fcinfo, char *body, size_t len);
+
+/* Checks that need no row type. */
+extern bool alpaca_body_is_order(char *body, size_t len, const char *client_order_id);
+extern bool alpaca_error_body(char *body, size_t len, char **code, char **message);
+extern Datum alpaca_jsonb_datum(char *body, size_t len);
+
+/* Shared with jsonb.c: strict parsing and its errors. */
+#define ALPACA_MAX_DEPTH 64
+extern void alpaca_json_fail(void *lex, int error, const char *field) pg_attribute_noreturn();
 
 #endif

@@ -8,9 +8,11 @@
  */
 #include "postgres.h"
 
-#include "json_c.h"
+#include "utils/builtins.h"
+
 #include "utils/array.h"
 #include "catalog/pg_type.h"
+#include "mb/pg_wchar.h"
 #include "utils/json.h"
 
 #include "api.h"
@@ -29,6 +31,9 @@ PG_FUNCTION_INFO_V1(alpaca_remove_from_watchlist);
 PG_FUNCTION_INFO_V1(alpaca_delete_watchlist);
 PG_FUNCTION_INFO_V1(alpaca_delete_watchlist_by_name);
 
+static const AlpacaRowSpec list = {ALPACA_LIST};
+static const AlpacaRowSpec assets_of_watchlist = {ALPACA_FIELD_LIST, "assets"};
+
 #define MAX_WATCHLIST_NAME 64
 
 /* The request for one watchlist: /v2/watchlists/{id} or /v2/watchlists:by_name?name= */
@@ -45,9 +50,8 @@ watchlist_target(FunctionCallInfo fcinfo, AlpacaRequest *req, const char *method
 	}
 	else
 	{
-		alpaca_require(!PG_ARGISNULL(0), "watchlist_id must not be NULL", NULL);
 		alpaca_request_init(req, method, "/v2/watchlists");
-		alpaca_path_segment(req, alpaca_arg_uuid(fcinfo, 0));
+		alpaca_path_segment(req, "watchlist_id", alpaca_arg_uuid(fcinfo, 0));
 	}
 }
 
@@ -57,7 +61,7 @@ checked_name(FunctionCallInfo fcinfo, int n)
 	char	   *name = alpaca_arg_text(fcinfo, n);
 
 	alpaca_require(name != NULL && name[0] != '\0', "watchlist name must not be empty", NULL);
-	alpaca_require(strlen(name) <= MAX_WATCHLIST_NAME, "watchlist name must be at most 64 characters", NULL);
+	alpaca_require(pg_mbstrlen(name) <= MAX_WATCHLIST_NAME, "watchlist name must be at most 64 characters", NULL);
 	return name;
 }
 
@@ -100,7 +104,7 @@ alpaca_watchlists(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	alpaca_request_init(&req, "GET", "/v2/watchlists");
-	return alpaca_send_rows(fcinfo, &req);
+	return alpaca_send_rows(fcinfo, &req, &list);
 }
 
 static Datum
@@ -128,16 +132,9 @@ static Datum
 watchlist_assets(FunctionCallInfo fcinfo, bool by_name)
 {
 	AlpacaRequest req;
-	AlpacaRowSink *sink;
-	json_object *w;
-	json_object *assets;
 
 	watchlist_target(fcinfo, &req, "GET", by_name);
-	sink = alpaca_rows_begin(fcinfo);
-	w = alpaca_send(&req);
-	if (w && json_object_object_get_ex(w, "assets", &assets))
-		alpaca_rows_add(sink, assets);
-	return (Datum) 0;
+	return alpaca_send_rows(fcinfo, &req, &assets_of_watchlist);
 }
 
 Datum
@@ -227,11 +224,8 @@ Datum
 alpaca_remove_from_watchlist(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
-	char	   *symbol = alpaca_arg_text(fcinfo, 1);
-
-	alpaca_require(symbol[0] != '\0', "symbol must not be empty", NULL);
 	watchlist_target(fcinfo, &req, "DELETE", false);
-	alpaca_symbol_segment(&req, symbol);
+	alpaca_symbol_segment(&req, "symbol", alpaca_arg_text(fcinfo, 1));
 	return alpaca_send_object(fcinfo, &req);
 }
 
@@ -241,7 +235,7 @@ alpaca_delete_watchlist(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	watchlist_target(fcinfo, &req, "DELETE", false);
-	(void) alpaca_send(&req);
+	alpaca_send_void(&req);
 	PG_RETURN_VOID();
 }
 
@@ -251,6 +245,6 @@ alpaca_delete_watchlist_by_name(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	watchlist_target(fcinfo, &req, "DELETE", true);
-	(void) alpaca_send(&req);
+	alpaca_send_void(&req);
 	PG_RETURN_VOID();
 }
