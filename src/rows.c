@@ -46,7 +46,7 @@
 
 typedef enum ColKind
 {
-	COL_TEXT, COL_NUMERIC, COL_INT, COL_BOOL, COL_TIME, COL_DATE, COL_UUID,
+	COL_TEXT, COL_NUMERIC, COL_INT, COL_BOOL, COL_TIME, COL_DATE, COL_CLOCK, COL_UUID,
 	COL_JSON, COL_ARRAY, COL_OTHER
 } ColKind;
 
@@ -274,6 +274,26 @@ is_rfc3339(const char *s)
 	return fixed(&s, 2) && *s++ == ':' && fixed(&s, 2) && *s == '\0';
 }
 
+/*
+ * A time of day: HH:MM, HH:MM:SS or HH:MM:SS.fraction (the calendar's open
+ * and close), or HHMM (its session_open and session_close).
+ */
+static bool
+is_clock(const char *s)
+{
+	if (all_digits(s, 4, 4))
+		return true;
+	if (!(fixed(&s, 2) && *s++ == ':' && fixed(&s, 2)))
+		return false;
+	if (*s == '\0')
+		return true;
+	if (!(*s++ == ':' && fixed(&s, 2)))
+		return false;
+	if (*s == '.')
+		return all_digits(s + 1, 1, 12);
+	return *s == '\0';
+}
+
 static bool
 is_uuid(const char *s)
 {
@@ -471,7 +491,6 @@ convert_scalar(Conv *c, const char *field, char *token, JsonTokenType tt, bool *
 	switch (c->kind)
 	{
 		case COL_TEXT:
-		case COL_OTHER:
 			break;
 		case COL_NUMERIC:
 			if (tt != JSON_TOKEN_NUMBER && !(is_string && is_decimal(token, strlen(token))))
@@ -520,6 +539,15 @@ convert_scalar(Conv *c, const char *field, char *token, JsonTokenType tt, bool *
 			if (!is_string || !is_date(token))
 				value_error(field, "a date (YYYY-MM-DD)", tt, token);
 			break;
+		case COL_CLOCK:
+			if (!is_string || !is_clock(token))
+				value_error(field, "a time of day (HH:MM)", tt, token);
+			break;
+		case COL_OTHER:
+			/* no type of ours needs more; an input function would quote it all */
+			if (strlen(token) > ALPACA_QUOTE_MAX)
+				value_error(field, psprintf("a %s", format_type_be(c->typid)), tt, token);
+			break;
 		case COL_UUID:
 			if (!is_string || !is_uuid(token))
 				value_error(field, "a uuid", tt, token);
@@ -564,6 +592,9 @@ setup_conv(Conv *c, Oid typid, int32 typmod)
 			break;
 		case DATEOID:
 			c->kind = COL_DATE;
+			break;
+		case TIMEOID:
+			c->kind = COL_CLOCK;
 			break;
 		case UUIDOID:
 			c->kind = COL_UUID;
