@@ -13,6 +13,7 @@
 #include "utils/timestamp.h"
 
 #include "api.h"
+#include "errors.h"
 
 PG_FUNCTION_INFO_V1(alpaca_portfolio_history);
 
@@ -38,7 +39,7 @@ check_period(const char *period)
 	}
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid period: \"%s\"", period),
+			 errmsg("invalid period: %s", alpaca_quote(period, strlen(period))),
 			 errhint("A number and a unit: D (day), W (week), M (month) or A (year), e.g. '1M'.")));
 }
 
