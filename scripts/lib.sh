@@ -52,4 +52,11 @@ pg_options() {
     echo "-o alpaca.base_url=http://127.0.0.1:$SIM_PORT"
     echo "-o alpaca.key_id=$SIM_KEY_ID"
     echo "-o alpaca.secret_key=$SIM_SECRET"
+    # the simulator serves the Market Data endpoints trading needs too
+    echo "-o alpaca.data_url=http://127.0.0.1:$SIM_PORT"
+    # the suites call the simulator thousands of times a minute; sql/budget.sql
+    # lowers this to show the budget holding
+    echo "-o alpaca.requests_per_minute=100000"
+    # where the audit worker writes: the database the tests use
+    echo "-o alpaca.database=${ALPACA_DATABASE:-contrib_regression}"
 }

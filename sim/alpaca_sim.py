@@ -1077,6 +1077,11 @@ class Sim:
             ("POST", r"/v2/wallets/whitelists", lambda: self.r_whitelist(self.obj(body))),
             ("DELETE", r"/v2/wallets/whitelists/(?P<i>[^/]+)", self.r_unwhitelist),
             ("GET", r"/v2/wallets/fees/estimate", lambda: self.r_fee(query)),
+            # the Market Data API's latest trades (served here under alpaca.data_url too)
+            ("GET", r"/v2/stocks/trades/latest", lambda: self.r_latest_trades(query)),
+            ("GET", r"/v2/stocks/(?P<sym>[^/]+)/trades/latest", lambda sym: self.r_latest_trade(sym)),
+            ("GET", r"/v1beta3/crypto/us/latest/trades", lambda: self.r_latest_trades(query)),
+            ("GET", r"/v1beta1/options/trades/latest", lambda: self.r_latest_trades(query)),
         ]
         known_path = False
         for m, pattern, fn in routes:
@@ -1523,6 +1528,25 @@ class Sim:
                 self.advance()
                 return {"ok": True}
         raise ApiError(404, E_NOT_FOUND, "endpoint not found")
+
+    def trade(self, symbol):
+        """The latest trade of a symbol at the simulator's price, as Market Data shows it."""
+        try:
+            px = self.price(symbol)
+        except ApiError:
+            return None
+        return {"t": iso(self.now()), "p": float(px), "s": 100, "x": "V", "i": 1, "c": ["@"], "z": "C"}
+
+    def r_latest_trades(self, q):
+        symbols = [x for x in self.need(q, "symbols").split(",") if x]
+        trades = {sym: t for sym in symbols for t in [self.trade(sym)] if t is not None}
+        return {"trades": trades}
+
+    def r_latest_trade(self, sym):
+        t = self.trade(sym)
+        if t is None:
+            raise ApiError(404, E_NOT_FOUND, "no trade for " + sym)
+        return {"symbol": sym, "trade": t}
 
     def seed_orders(self, b):
         """Closed orders in bulk, per_instant of them at each second, for paging tests."""

@@ -138,6 +138,7 @@ def main():
     print("\\set ON_ERROR_STOP 1")
     print("SET client_min_messages = warning;")
     print("SET statement_timeout = '20s';")
+    print("SET alpaca.max_retries = 0;")
     print("CREATE TEMP TABLE fuzz_result (n int, target text, sqlstate text, message text);")
     print("""CREATE FUNCTION pg_temp.fuzz_one(n int, path text, b64 text, q text) RETURNS void
 LANGUAGE plpgsql AS $$

@@ -29,9 +29,12 @@ SELECT sqlstate_of('SELECT alpaca_positions()') AS second_call_not_delayed;
 RESET alpaca.timeout_ms;
 -- a timed-out order is looked up before an error is raised
 SELECT sim('faults', '{"method": "POST", "path": "/v2/orders", "delay_ms": 3000}') IS NOT NULL AS armed;
+-- (retries off: the caller retries; sql/placement.sql shows alpaca.max_retries doing it)
+SET alpaca.max_retries = 0;
 SET alpaca.timeout_ms = 300;
 SELECT client_order_id FROM alpaca_place_order('AAPL', qty => 1, side => 'buy', client_order_id => 'slow-1');
 RESET alpaca.timeout_ms;
+RESET alpaca.max_retries;
 -- the retry with the same id places it; the late first attempt is then refused as a duplicate
 SELECT client_order_id, status FROM alpaca_place_order('AAPL', qty => 1, side => 'buy', client_order_id => 'slow-1');
 SELECT pg_sleep(3);

@@ -6,6 +6,8 @@
 -- SQLSTATE, Alpaca's code and message in the detail, and no key material.
 --
 SELECT sim('reset');
+-- each case is one answer: no retries (sql/budget.sql tests those)
+SET alpaca.max_retries = 0;
 CREATE FUNCTION fault_then(status int, body jsonb, q text) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE st text; msg text; det text; hnt text;

@@ -4,6 +4,8 @@
 -- not what Alpaca sends, 54000 for one too large), never a plausible row.
 --
 SELECT sim('reset');
+-- each case is one answer: no retries (sql/budget.sql tests those)
+SET alpaca.max_retries = 0;
 -- arm one answer for path, run q, say what came of it
 CREATE FUNCTION answer(path text, fault jsonb, q text) RETURNS text
 LANGUAGE plpgsql AS $$

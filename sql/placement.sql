@@ -33,8 +33,10 @@ FROM unnest(ARRAY[
     '{"status": 200, "raw": "{\"id\": \"6f1d2c3e-5a4b-4c8d-9e0f-a1b2c3d4e5f6\"", "truncate": 10}',
     '{"garble": "HTTP/1.1 2OO OK\r\n\r\n"}',
     '{"garble": "banana\r\n\r\n"}']) WITH ORDINALITY AS a(f, n);
--- the same answers when the order was not placed: an error that says so,
--- and a retry with the same client_order_id places exactly one
+-- the same answers when the order was not placed: with retries off, an
+-- error that says so, and a retry with the same client_order_id places
+-- exactly one
+SET alpaca.max_retries = 0;
 SELECT f AS answer, place_through('before-' || n, f::jsonb) AS result, orders_with('before-' || n) AS orders,
        place_through('before-' || n, '{"times": 0}') AS retried, orders_with('before-' || n) AS after_retry
 FROM unnest(ARRAY[
@@ -42,6 +44,14 @@ FROM unnest(ARRAY[
     '{"status": 200, "content_type": "text/html", "raw": "<html>OK</html>"}',
     '{"status": 502, "content_type": "text/html", "raw": "<html>Bad Gateway</html>"}',
     '{"garble": "banana\r\n\r\n"}']) WITH ORDINALITY AS a(f, n);
+RESET alpaca.max_retries;
+-- with retries (alpaca.max_retries, default 2), the lookup that finds no
+-- order sends it again, with the same client_order_id: placed once
+SELECT place_through('auto-retry', '{"status": 502, "content_type": "text/html", "raw": "<html>Bad Gateway</html>"}') AS result,
+       orders_with('auto-retry') AS orders;
+-- 429 in Alpaca's words: not taken, so sent again after Retry-After
+SELECT place_through('after-429', '{"status": 429, "body": {"code": 42910000, "message": "rate limit exceeded"}, "headers": {"Retry-After": "0"}}') AS result,
+       orders_with('after-429') AS orders;
 -- a well-formed refusal is final: no lookup
 CREATE TEMP TABLE before AS SELECT requests() AS n;
 SELECT place_through('refused', '{"status": 422, "body": {"code": 40010001, "message": "no"}}');

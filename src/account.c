@@ -8,6 +8,7 @@
 #include "utils/jsonb.h"
 
 #include "api.h"
+#include "risk.h"
 #include "encoding.h"
 
 PG_FUNCTION_INFO_V1(alpaca_account);
@@ -20,7 +21,7 @@ alpaca_account(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	alpaca_request_init(&req, "GET", "/v2/account");
+	alpaca_request_start(&req, fcinfo, "GET", "/v2/account");
 	return alpaca_send_object(fcinfo, &req);
 }
 
@@ -29,7 +30,7 @@ alpaca_account_configurations(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	alpaca_request_init(&req, "GET", "/v2/account/configurations");
+	alpaca_request_start(&req, fcinfo, "GET", "/v2/account/configurations");
 	return alpaca_send_object(fcinfo, &req);
 }
 
@@ -48,7 +49,8 @@ alpaca_update_account_configurations(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 	char	   *mult;
 
-	alpaca_request_init(&req, "PATCH", "/v2/account/configurations");
+	alpaca_check_trading("changing the account's configuration");
+	alpaca_request_start(&req, fcinfo, "PATCH", "/v2/account/configurations");
 	alpaca_body_string(&req, "dtbp_check", alpaca_arg_enum(fcinfo, 0, "dtbp_check", dtbp_checks));
 	alpaca_body_string(&req, "trade_confirm_email",
 					   alpaca_arg_enum(fcinfo, 1, "trade_confirm_email", confirm_emails));
@@ -131,7 +133,9 @@ alpaca_request(PG_FUNCTION_ARGS)
 	alpaca_require(method != NULL && path != NULL, "method and path must not be NULL", NULL);
 	alpaca_check_enum("method", method, methods);
 	check_raw_path(path);
-	alpaca_request_init(&req, method, alpaca_to_utf8(path));
+	if (strcmp(method, "GET") != 0)
+		alpaca_check_trading(psprintf("%s %s", method, "through alpaca_request()"));
+	alpaca_request_start(&req, fcinfo, method, alpaca_to_utf8(path));
 	if (!PG_ARGISNULL(2))
 		appendStringInfoString(&req.body,
 							   DatumGetCString(DirectFunctionCall1(jsonb_out, PG_GETARG_DATUM(2))));

@@ -24,17 +24,25 @@
 #include "utils/uuid.h"
 
 #include "api.h"
+#include "audit.h"
+#include "budget.h"
 #include "encoding.h"
 #include "errors.h"
 #include "guc.h"
 #include "http.h"
 
 void
-alpaca_request_init(AlpacaRequest *req, const char *method, const char *path)
+alpaca_request_start(AlpacaRequest *req, FunctionCallInfo fcinfo, const char *method, const char *path)
 {
+	req->fcinfo = fcinfo;
+	req->client_order_id = NULL;
+	req->market_data = false;
+	req->attempt = 0;
 	req->method = method;
 	initStringInfo(&req->path);
 	appendStringInfoString(&req->path, path);
+	initStringInfo(&req->template);
+	appendBinaryStringInfo(&req->template, path, strcspn(path, "?"));
 	initStringInfo(&req->query);
 	initStringInfo(&req->body);
 }
@@ -77,6 +85,7 @@ alpaca_path_segment(AlpacaRequest *req, const char *name, const char *segment)
 				 errdetail("It becomes a segment of the request path.")));
 	appendStringInfoChar(&req->path, '/');
 	append_encoded(&req->path, segment);
+	appendStringInfo(&req->template, "/{%s}", name);
 }
 
 /*
@@ -160,16 +169,24 @@ alpaca_request_target(AlpacaRequest *req)
 
 /*
  * Send the request as built.  Oversized requests are refused here, before
- * anything leaves; the body goes out as UTF-8.
+ * anything leaves; the body goes out as UTF-8.  A request that changes the
+ * account is recorded in the audit trail first (durably: it is not sent
+ * otherwise) and its answer after.
  */
 AlpacaTransportError
 alpaca_try_send(AlpacaRequest *req, AlpacaResponse *resp, char **msg)
 {
 	char	   *target;
 	const char *body = NULL;
+	int64		audit_id = 0;
+	TimestampTz start;
+	AlpacaTransportError err;
 
 	alpaca_require_keys();
-	alpaca_check_base_url();
+	if (req->market_data)
+		alpaca_check_data_url();
+	else
+		alpaca_check_base_url();
 	target = alpaca_request_target(req);
 	if (strlen(target) > ALPACA_MAX_TARGET)
 		ereport(ERROR,
@@ -185,17 +202,87 @@ alpaca_try_send(AlpacaRequest *req, AlpacaResponse *resp, char **msg)
 					 errmsg("the request body is too large"),
 					 errdetail("%zu bytes; at most %d.", strlen(body), ALPACA_MAX_BODY)));
 	}
-	return alpaca_http_perform(req->method, target, body, resp, msg);
+	/* the Trading API's budget is the account's; market data has its own */
+	if (!req->market_data)
+		alpaca_budget_take();
+	if (strcmp(req->method, "GET") != 0 && !req->market_data)
+	{
+		if (req->fcinfo == NULL)
+			elog(ERROR, "a request that changes the account must name its SQL function");
+		audit_id = alpaca_audit_intent(get_func_name(req->fcinfo->flinfo->fn_oid), req, req->client_order_id);
+	}
+	start = GetCurrentTimestamp();
+	err = alpaca_http_perform(req->market_data ? alpaca_data_url : alpaca_base_url,
+							  req->method, target, body, resp, msg);
+	if (!req->market_data)
+		alpaca_budget_record(req->method, req->template.data, err == ALPACA_TRANSPORT_OK ? resp->status : 0,
+							 err != ALPACA_TRANSPORT_OK, req->attempt > 0,
+							 (double) (GetCurrentTimestamp() - start) / 1000.0);
+	if (audit_id)
+	{
+		bool		answered = (err == ALPACA_TRANSPORT_OK);
+		bool		ok = answered && resp->status >= 200 && resp->status <= 299;
+		char	   *order_id = NULL;
+		char	   *error = NULL;
+
+		if (ok && req->client_order_id && pg_encoding_verifymbstr(PG_UTF8, resp->body, (int) resp->body_len) == (int) resp->body_len)
+			order_id = alpaca_order_id_of(resp->body, resp->body_len);
+		if (!answered)
+			error = *msg;
+		else if (!ok)
+			error = alpaca_wire_text(resp->body, Min(resp->body_len, (size_t) 4096));
+		alpaca_audit_complete(audit_id, answered ? "answered" : "failed", answered ? resp->status : 0,
+							  order_id, error, (double) (GetCurrentTimestamp() - start) / 1000.0);
+	}
+	return err;
 }
 
-/* Send; a 2xx answer comes back as verified text, anything else is an ERROR. */
+/* Worth another try: Alpaca's rate limit, or a gateway that lost its upstream. */
+bool
+alpaca_retryable(long status)
+{
+	return status == 429 || status == 502 || status == 503 || status == 504;
+}
+
+/*
+ * Wait before retry number req->attempt + 1, if alpaca.max_retries and the
+ * statement's time allow it; false (and no wait) if not.
+ */
+bool
+alpaca_wait_to_retry(AlpacaRequest *req, AlpacaResponse *resp)
+{
+	int64		wait;
+	int64		left = alpaca_statement_time_left();
+
+	if (req->attempt >= alpaca_max_retries)
+		return false;
+	wait = alpaca_backoff_us(req->attempt + 1, resp->retry_after, resp->ratelimit_reset,
+							 resp->ratelimit_remaining);
+	if (left >= 0 && wait >= left)
+		return false;
+	alpaca_sleep_us(wait);
+	req->attempt++;
+	return true;
+}
+
+/*
+ * Send; a 2xx answer comes back as verified text, anything else is an
+ * ERROR.  A read answered 429, 502, 503 or 504 is tried again (it cannot
+ * change anything); a write is not.
+ */
 void
 alpaca_send(AlpacaRequest *req, AlpacaResponse *resp)
 {
 	AlpacaTransportError err;
 	char	   *msg = NULL;
 
-	err = alpaca_try_send(req, resp, &msg);
+	for (;;)
+	{
+		err = alpaca_try_send(req, resp, &msg);
+		if (!(err == ALPACA_TRANSPORT_OK && strcmp(req->method, "GET") == 0 &&
+			  alpaca_retryable(resp->status) && alpaca_wait_to_retry(req, resp)))
+			break;
+	}
 	if (err != ALPACA_TRANSPORT_OK)
 		alpaca_raise_transport_error(req->method, req->path.data, err, msg);
 	if (resp->status < 200 || resp->status > 299)

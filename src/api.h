@@ -21,13 +21,24 @@
 /* A request being built: path, query string and JSON body, all UTF-8. */
 typedef struct AlpacaRequest
 {
+	FunctionCallInfo fcinfo;	/* the SQL function making it: its name goes
+								 * in the audit trail (required for any
+								 * method but GET) */
+	const char *client_order_id;	/* an order's, for the audit trail */
+	bool		market_data;	/* to alpaca.data_url rather than alpaca.base_url */
+	int			attempt;		/* 0, then 1, 2 ... for retries */
 	const char *method;
 	StringInfoData path;
+	StringInfoData template;	/* the path with {name} for each argument:
+								 * what statistics are kept by */
 	StringInfoData query;
 	StringInfoData body;		/* empty: no body */
 } AlpacaRequest;
 
-extern void alpaca_request_init(AlpacaRequest *req, const char *method, const char *path);
+extern void alpaca_request_start(AlpacaRequest *req, FunctionCallInfo fcinfo, const char *method,
+								 const char *path);
+/* a request no SQL function names: a read, or a lookup of our own */
+#define alpaca_request_init(req, method, path) alpaca_request_start((req), NULL, (method), (path))
 extern void alpaca_path_segment(AlpacaRequest *req, const char *name, const char *segment);
 extern void alpaca_symbol_segment(AlpacaRequest *req, const char *name, const char *symbol);
 extern void alpaca_query(AlpacaRequest *req, const char *key, const char *value);
@@ -43,6 +54,8 @@ extern void alpaca_send(AlpacaRequest *req, AlpacaResponse *resp);
 extern Datum alpaca_send_object(FunctionCallInfo fcinfo, AlpacaRequest *req);
 extern Datum alpaca_send_rows(FunctionCallInfo fcinfo, AlpacaRequest *req, const AlpacaRowSpec *spec);
 extern void alpaca_send_void(AlpacaRequest *req);
+extern bool alpaca_retryable(long status);
+extern bool alpaca_wait_to_retry(AlpacaRequest *req, AlpacaResponse *resp);
 extern void alpaca_fetch_page(AlpacaRowSink *sink, AlpacaRequest *req,
 							  const AlpacaRowSpec *spec, AlpacaPage *page);
 

@@ -7,6 +7,7 @@
 #include "utils/builtins.h"
 
 #include "api.h"
+#include "risk.h"
 
 PG_FUNCTION_INFO_V1(alpaca_crypto_wallets);
 PG_FUNCTION_INFO_V1(alpaca_crypto_transfers);
@@ -30,7 +31,7 @@ alpaca_crypto_wallets(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	alpaca_request_init(&req, "GET", "/v2/wallets");
+	alpaca_request_start(&req, fcinfo, "GET", "/v2/wallets");
 	alpaca_query(&req, "asset", alpaca_arg_text(fcinfo, 0));
 	alpaca_query(&req, "network", alpaca_arg_enum(fcinfo, 1, "network", networks));
 	return alpaca_send_rows(fcinfo, &req, &wallets);
@@ -41,7 +42,7 @@ alpaca_crypto_transfers(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	alpaca_request_init(&req, "GET", "/v2/wallets/transfers");
+	alpaca_request_start(&req, fcinfo, "GET", "/v2/wallets/transfers");
 	return alpaca_send_rows(fcinfo, &req, &list);
 }
 
@@ -50,7 +51,7 @@ alpaca_crypto_transfer(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	alpaca_request_init(&req, "GET", "/v2/wallets/transfers");
+	alpaca_request_start(&req, fcinfo, "GET", "/v2/wallets/transfers");
 	alpaca_path_segment(&req, "transfer_id", alpaca_arg_uuid(fcinfo, 0));
 	return alpaca_send_object(fcinfo, &req);
 }
@@ -63,7 +64,8 @@ alpaca_request_crypto_withdrawal(PG_FUNCTION_ARGS)
 	char	   *amount = alpaca_arg_numeric(fcinfo, 0, "amount", true);
 
 	alpaca_require(amount != NULL, "amount is required", NULL);
-	alpaca_request_init(&req, "POST", "/v2/wallets/transfers");
+	alpaca_check_trading("requesting a crypto withdrawal");
+	alpaca_request_start(&req, fcinfo, "POST", "/v2/wallets/transfers");
 	alpaca_body_number(&req, "amount", amount);
 	alpaca_body_string(&req, "address", alpaca_arg_required(fcinfo, 1, "address"));
 	alpaca_body_string(&req, "asset", alpaca_arg_required(fcinfo, 2, "asset"));
@@ -77,7 +79,7 @@ alpaca_whitelisted_addresses(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	alpaca_request_init(&req, "GET", "/v2/wallets/whitelists");
+	alpaca_request_start(&req, fcinfo, "GET", "/v2/wallets/whitelists");
 	return alpaca_send_rows(fcinfo, &req, &list);
 }
 
@@ -87,7 +89,8 @@ alpaca_add_whitelisted_address(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	alpaca_request_init(&req, "POST", "/v2/wallets/whitelists");
+	alpaca_check_trading("whitelisting an address");
+	alpaca_request_start(&req, fcinfo, "POST", "/v2/wallets/whitelists");
 	alpaca_body_string(&req, "address", alpaca_arg_required(fcinfo, 0, "address"));
 	alpaca_body_string(&req, "asset", alpaca_arg_required(fcinfo, 1, "asset"));
 	alpaca_body_string(&req, "chain", alpaca_arg_enum(fcinfo, 2, "chain", chains));
@@ -100,7 +103,8 @@ alpaca_delete_whitelisted_address(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	alpaca_request_init(&req, "DELETE", "/v2/wallets/whitelists");
+	alpaca_check_trading("removing a whitelisted address");
+	alpaca_request_start(&req, fcinfo, "DELETE", "/v2/wallets/whitelists");
 	alpaca_path_segment(&req, "whitelisted_address_id", alpaca_arg_text(fcinfo, 0));
 	alpaca_send_void(&req);
 	PG_RETURN_VOID();
@@ -112,7 +116,7 @@ alpaca_crypto_fee_estimate(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	alpaca_request_init(&req, "GET", "/v2/wallets/fees/estimate");
+	alpaca_request_start(&req, fcinfo, "GET", "/v2/wallets/fees/estimate");
 	alpaca_query(&req, "asset", alpaca_arg_text(fcinfo, 0));
 	alpaca_query(&req, "from_address", alpaca_arg_text(fcinfo, 1));
 	alpaca_query(&req, "to_address", alpaca_arg_text(fcinfo, 2));

@@ -35,12 +35,14 @@ static char *key_id_shown = NULL;
 static char *secret_key_shown = NULL;
 
 char	   *alpaca_base_url = NULL;
+char	   *alpaca_data_url = NULL;
 bool		alpaca_allow_live = false;
 int			alpaca_timeout_ms = 10000;
 int			alpaca_max_response_kb = 64 * 1024;
 int			alpaca_max_pages = 1000;
 
 #define ALPACA_PAPER_HOST "paper-api.alpaca.markets"
+#define ALPACA_DATA_HOST "data.alpaca.markets"
 
 /* "PK...0001": enough to tell keys apart, too little to use one. */
 static char *
@@ -150,6 +152,13 @@ alpaca_define_gucs(void)
 							   PGC_SUSET, 0,
 							   NULL, NULL, NULL);
 
+	DefineCustomStringVariable("alpaca.data_url",
+							   "Base URL of the Alpaca Market Data API, used for the price of a market order under a notional limit.",
+							   "The same for paper and live accounts; any host other than it or loopback needs alpaca.allow_live.",
+							   &alpaca_data_url, "https://" ALPACA_DATA_HOST,
+							   PGC_SUSET, 0,
+							   NULL, NULL, NULL);
+
 	DefineCustomBoolVariable("alpaca.allow_live",
 							 "Allow alpaca.base_url to name a host other than the paper API or loopback.",
 							 "Live trading spends real money; it must be switched on deliberately.",
@@ -177,8 +186,6 @@ alpaca_define_gucs(void)
 							&alpaca_max_pages, 1000, 1, 1000000,
 							PGC_USERSET, 0,
 							NULL, NULL, NULL);
-
-	MarkGUCPrefixReserved("alpaca");
 }
 
 void
@@ -219,12 +226,13 @@ is_loopback(const char *host)
 }
 
 /*
- * Refuse to send keys anywhere but the paper API or loopback unless the
- * superuser has said live trading is meant.  Checked per request rather than
- * in a GUC hook, since the two settings may be changed in either order.
+ * Refuse to send keys anywhere but Alpaca's own host for this setting or
+ * loopback unless the superuser has said live trading is meant.  Checked per
+ * request rather than in a GUC hook, since the settings may be changed in
+ * either order.
  */
-void
-alpaca_check_base_url(void)
+static void
+check_url(const char *setting, const char *value, const char *own_host, const char *what)
 {
 	CURLU	   *url = curl_url();
 	char	   *host = NULL;
@@ -235,7 +243,7 @@ alpaca_check_base_url(void)
 
 	if (url == NULL)
 		elog(ERROR, "out of memory");
-	rc = curl_url_set(url, CURLUPART_URL, alpaca_base_url, 0);
+	rc = curl_url_set(url, CURLUPART_URL, value, 0);
 	if (rc == CURLUE_OK)
 		rc = curl_url_get(url, CURLUPART_HOST, &host, 0);
 	if (rc == CURLUE_OK)
@@ -249,20 +257,30 @@ alpaca_check_base_url(void)
 	if (rc != CURLUE_OK || (strcmp(schemebuf, "http") != 0 && strcmp(schemebuf, "https") != 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("alpaca.base_url is not a valid http or https URL: %s",
-						alpaca_quote(alpaca_base_url, strlen(alpaca_base_url)))));
+				 errmsg("%s is not a valid http or https URL: %s", setting, alpaca_quote(value, strlen(value)))));
 
 	if (is_loopback(hostbuf))
 		return;
 	if (strcmp(schemebuf, "https") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("alpaca.base_url must use https for host %s", alpaca_quote(hostbuf, strlen(hostbuf))),
+				 errmsg("%s must use https for host %s", setting, alpaca_quote(hostbuf, strlen(hostbuf))),
 				 errdetail("The API keys would cross the network in clear text; only 127.0.0.0/8, ::1 and localhost may use http.")));
-	if (strcmp(hostbuf, ALPACA_PAPER_HOST) != 0 && !alpaca_allow_live)
+	if (strcmp(hostbuf, own_host) != 0 && !alpaca_allow_live)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("alpaca.base_url points at %s, which is not the paper trading API",
-						alpaca_quote(hostbuf, strlen(hostbuf))),
+				 errmsg("%s points at %s, which is not %s", setting, alpaca_quote(hostbuf, strlen(hostbuf)), what),
 				 errhint("To trade with real money, a superuser must set alpaca.allow_live = on.")));
+}
+
+void
+alpaca_check_base_url(void)
+{
+	check_url("alpaca.base_url", alpaca_base_url, ALPACA_PAPER_HOST, "the paper trading API");
+}
+
+void
+alpaca_check_data_url(void)
+{
+	check_url("alpaca.data_url", alpaca_data_url, ALPACA_DATA_HOST, "Alpaca's market data API");
 }

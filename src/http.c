@@ -17,6 +17,8 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include <curl/curl.h>
 
 #include "lib/stringinfo.h"
@@ -50,6 +52,8 @@ typedef struct HeaderState
 	int			retry_after;
 	int			attempts;
 	RawBuffer  *buf;
+	int			remaining;
+	int64		reset;
 } HeaderState;
 
 void
@@ -153,6 +157,20 @@ header_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 		tmp[len] = '\0';
 		hs->retry_after = parse_retry_after(tmp);
 	}
+	else if (n > 22 && pg_strncasecmp(ptr, "x-ratelimit-remaining:", 22) == 0)
+	{
+		len = Min(n - 22, sizeof(tmp) - 1);
+		memcpy(tmp, ptr + 22, len);
+		tmp[len] = '\0';
+		hs->remaining = (int) Min(strtol(tmp, NULL, 10), (long) INT_MAX);
+	}
+	else if (n > 18 && pg_strncasecmp(ptr, "x-ratelimit-reset:", 18) == 0)
+	{
+		len = Min(n - 18, sizeof(tmp) - 1);
+		memcpy(tmp, ptr + 18, len);
+		tmp[len] = '\0';
+		hs->reset = strtoll(tmp, NULL, 10);
+	}
 	else if (n > 15 && pg_strncasecmp(ptr, "content-length:", 15) == 0)
 	{
 		char	   *end;
@@ -250,12 +268,12 @@ free_headers(struct curl_slist *list)
  * ereport, with every curl resource released.
  */
 AlpacaTransportError
-alpaca_http_perform(const char *method, const char *path_and_query,
+alpaca_http_perform(const char *base, const char *method, const char *path_and_query,
 					const char *body, AlpacaResponse *resp, char **errmsg)
 {
 	struct curl_slist *volatile headers = NULL;
 	RawBuffer	buf = {0};
-	HeaderState hs = {-1, 0, &buf};
+	HeaderState hs = {-1, 0, &buf, -1, 0};
 	char		errbuf[CURL_ERROR_SIZE];
 	StringInfoData url;
 	StringInfoData hdr;
@@ -270,10 +288,10 @@ alpaca_http_perform(const char *method, const char *path_and_query,
 	buf.limit = (size_t) alpaca_max_response_kb * 1024;
 
 	initStringInfo(&url);
-	baselen = strlen(alpaca_base_url);
-	while (baselen > 0 && alpaca_base_url[baselen - 1] == '/')
+	baselen = strlen(base);
+	while (baselen > 0 && base[baselen - 1] == '/')
 		baselen--;
-	appendBinaryStringInfo(&url, alpaca_base_url, baselen);
+	appendBinaryStringInfo(&url, base, baselen);
 	appendStringInfoString(&url, path_and_query);
 
 	curl_easy_reset(alpaca_curl);
@@ -379,6 +397,8 @@ alpaca_http_perform(const char *method, const char *path_and_query,
 
 	resp->status = status;
 	resp->retry_after = hs.retry_after;
+	resp->ratelimit_remaining = hs.remaining;
+	resp->ratelimit_reset = hs.reset;
 	resp->attempts = hs.attempts;
 	resp->body_len = buf.len;
 	resp->body = buf.data ? buf.data : pstrdup("");

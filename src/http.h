@@ -13,6 +13,8 @@ typedef struct AlpacaResponse
 	size_t		body_len;
 	bool		is_text;		/* verified and in the server encoding */
 	int			retry_after;	/* seconds from Retry-After, or -1 */
+	int			ratelimit_remaining;	/* X-RateLimit-Remaining, or -1 */
+	int64		ratelimit_reset;	/* X-RateLimit-Reset (epoch seconds), or 0 */
 	int			attempts;		/* times the request went out: libcurl
 								 * resends once on a reused connection
 								 * that turns out to be dead */
@@ -33,7 +35,7 @@ typedef enum AlpacaTransportError
 } AlpacaTransportError;
 
 extern void alpaca_http_init(void);
-extern AlpacaTransportError alpaca_http_perform(const char *method,
+extern AlpacaTransportError alpaca_http_perform(const char *base, const char *method,
 												const char *path_and_query,
 												const char *body,
 												AlpacaResponse *resp,

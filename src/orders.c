@@ -32,6 +32,7 @@
 #include "api.h"
 #include "encoding.h"
 #include "errors.h"
+#include "risk.h"
 
 PG_FUNCTION_INFO_V1(alpaca_place_order);
 PG_FUNCTION_INFO_V1(alpaca_orders);
@@ -109,7 +110,7 @@ need(bool given, const char *arg, const char *why)
  * refuse for the shape of the order alone.
  */
 static void
-build_order(FunctionCallInfo fcinfo, AlpacaRequest *req, char **client_order_id)
+build_order(FunctionCallInfo fcinfo, AlpacaRequest *req, char **client_order_id, AlpacaOrderCheck *check)
 {
 	char	   *symbol = alpaca_arg_text(fcinfo, PO_SYMBOL);
 	char	   *qty = alpaca_arg_numeric(fcinfo, PO_QTY, "qty", true);
@@ -214,13 +215,22 @@ build_order(FunctionCallInfo fcinfo, AlpacaRequest *req, char **client_order_id)
 					   "an oto order needs exactly one of take_profit_limit_price and stop_loss_stop_price",
 					   NULL);
 
+	check->what = "placing an order";
+	check->symbol = symbol;
+	check->side = side;
+	check->qty = qty;
+	check->notional = notional;
+	check->price = limit ? limit : stop;
+	check->intent = intent;
+
 	if (cid == NULL)
 		cid = new_client_order_id();
 	alpaca_require(cid[0] != '\0' && pg_mbstrlen(cid) <= MAX_CLIENT_ORDER_ID,
 				   "client_order_id must be 1 to 128 characters", NULL);
 	*client_order_id = cid;
 
-	alpaca_request_init(req, "POST", "/v2/orders");
+	alpaca_request_start(req, fcinfo, "POST", "/v2/orders");
+	req->client_order_id = cid;
 	alpaca_body_string(req, "symbol", symbol);
 	alpaca_body_number(req, "qty", qty);
 	alpaca_body_number(req, "notional", notional);
@@ -257,6 +267,56 @@ build_order(FunctionCallInfo fcinfo, AlpacaRequest *req, char **client_order_id)
 	alpaca_body_raw(req, "legs", legs);
 	alpaca_body_raw(req, "advanced_instructions", advanced);
 	alpaca_body_finish(req);
+}
+
+/*
+ * The limits, before anything is sent: the order itself, or each leg of an
+ * mleg order as the order it is (its quantity times the strategy's).
+ */
+static void
+check_limits(FunctionCallInfo fcinfo, AlpacaOrderCheck *order)
+{
+	Jsonb	   *legs;
+
+	alpaca_check_orders_today();
+	if (order->symbol != NULL)
+	{
+		alpaca_check_order(order);
+		return;
+	}
+	legs = PG_GETARG_JSONB_P(PO_LEGS);
+	for (int i = 0; i < (int) JB_ROOT_COUNT(legs); i++)
+	{
+		JsonbValue *leg = getIthJsonbValueFromContainer(&legs->root, i);
+		AlpacaOrderCheck o = *order;
+		const char *keys[] = {"symbol", "ratio_qty", "side", "position_intent"};
+		char	   *vals[4] = {NULL};
+
+		for (int k = 0; k < 4 && leg->type == jbvBinary; k++)
+		{
+			JsonbValue	key;
+			JsonbValue *v;
+
+			key.type = jbvString;
+			key.val.string.val = (char *) keys[k];
+			key.val.string.len = strlen(keys[k]);
+			v = findJsonbValueFromContainer(leg->val.binary.data, JB_FOBJECT, &key);
+			if (v && v->type == jbvString)
+				vals[k] = pnstrdup(v->val.string.val, v->val.string.len);
+			else if (v && v->type == jbvNumeric)
+				vals[k] = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v->val.numeric)));
+		}
+		alpaca_require(vals[0] != NULL, "each leg needs a symbol", NULL);
+		o.symbol = vals[0];
+		o.side = vals[2];
+		o.intent = vals[3];
+		o.qty = DatumGetCString(DirectFunctionCall1(numeric_out,
+													DirectFunctionCall2(numeric_mul,
+																		DirectFunctionCall3(numeric_in, CStringGetDatum(order->qty), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)),
+																		DirectFunctionCall3(numeric_in, CStringGetDatum(vals[1] ? vals[1] : "1"), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)))));
+		o.price = NULL;			/* the strategy's limit price is net, not a leg's */
+		alpaca_check_order(&o);
+	}
 }
 
 /*
@@ -338,65 +398,84 @@ alpaca_place_order(PG_FUNCTION_ARGS)
 	char	   *code;
 	char	   *message;
 	Datum		result;
+	AlpacaOrderCheck check = {0};
 
-	build_order(fcinfo, &req, &cid);
+	build_order(fcinfo, &req, &cid, &check);
+	check_limits(fcinfo, &check);
 	errcb.callback = placing_context;
 	errcb.arg = cid;
 	errcb.previous = error_context_stack;
 	error_context_stack = &errcb;
 
-	err = alpaca_try_send(&req, &resp, &msg);
-	if (err == ALPACA_TRANSPORT_NOT_SENT)
-		alpaca_raise_transport_error("POST", "/v2/orders", err, msg);
-	if (err == ALPACA_TRANSPORT_OK && resp.status >= 200 && resp.status <= 299)
+	for (;;)
 	{
-		/* done only if the answer is this order */
-		if (pg_encoding_verifymbstr(PG_UTF8, resp.body, (int) resp.body_len) == (int) resp.body_len)
-		{
-			alpaca_answer_text(&resp);
-			if (alpaca_body_is_order(resp.body, resp.body_len, cid))
-			{
-				result = alpaca_object_datum(fcinfo, resp.body, resp.body_len);
-				error_context_stack = errcb.previous;
-				PG_RETURN_DATUM(result);
-			}
-		}
-		msg = unclear_answer(&resp);
-	}
-	else if (err == ALPACA_TRANSPORT_OK)
-	{
-		/* refused only if Alpaca says so in its own words */
-		if (resp.status >= 400 && resp.status <= 499 &&
-			alpaca_error_body(alpaca_wire_text(resp.body, resp.body_len), resp.body_len, &code, &message))
-		{
-			/*
-			 * Sent twice (libcurl resent it on a fresh connection) and
-			 * refused: the refusal may be of our own first attempt as a
-			 * duplicate.
-			 */
-			if (resp.status == 422 && resp.attempts > 1 &&
-				(found = find_after_failure(cid, "connection lost; the request was sent again")) != NULL)
-			{
-				result = recovered_order(fcinfo, found, cid);
-				error_context_stack = errcb.previous;
-				PG_RETURN_DATUM(result);
-			}
-			alpaca_raise_http_error("POST", "/v2/orders", &resp);
-		}
-		msg = unclear_answer(&resp);
-	}
+		AlpacaResponse none = {0};
 
-	found = find_after_failure(cid, msg);
-	if (found == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_CONNECTION_FAILURE),
-				 errmsg("the Alpaca API gave no clear answer, and has no order with client_order_id %s",
-						alpaca_quote(cid, strlen(cid))),
-				 errdetail_internal("POST /v2/orders: %s", alpaca_clip(msg, strlen(msg))),
-				 errhint("Retry with the same client_order_id: Alpaca refuses a duplicate, so the order cannot be placed twice.")));
-	result = recovered_order(fcinfo, found, cid);
-	error_context_stack = errcb.previous;
-	PG_RETURN_DATUM(result);
+		err = alpaca_try_send(&req, &resp, &msg);
+		if (err == ALPACA_TRANSPORT_NOT_SENT)
+			alpaca_raise_transport_error("POST", "/v2/orders", err, msg);
+		if (err == ALPACA_TRANSPORT_OK && resp.status >= 200 && resp.status <= 299)
+		{
+			/* done only if the answer is this order */
+			if (pg_encoding_verifymbstr(PG_UTF8, resp.body, (int) resp.body_len) == (int) resp.body_len)
+			{
+				alpaca_answer_text(&resp);
+				if (alpaca_body_is_order(resp.body, resp.body_len, cid))
+				{
+					result = alpaca_object_datum(fcinfo, resp.body, resp.body_len);
+					error_context_stack = errcb.previous;
+					PG_RETURN_DATUM(result);
+				}
+			}
+			msg = unclear_answer(&resp);
+		}
+		else if (err == ALPACA_TRANSPORT_OK)
+		{
+			/* refused only if Alpaca says so in its own words */
+			if (resp.status >= 400 && resp.status <= 499 &&
+				alpaca_error_body(alpaca_wire_text(resp.body, resp.body_len), resp.body_len, &code, &message))
+			{
+				/* not taken for the rate limit: the same order may go again */
+				if (resp.status == 429 && alpaca_wait_to_retry(&req, &resp))
+					continue;
+
+				/*
+				 * Sent twice (libcurl resent it on a fresh connection, or we
+				 * retried) and refused: the refusal may be of our own first
+				 * attempt as a duplicate.
+				 */
+				if (resp.status == 422 && (resp.attempts > 1 || req.attempt > 0) &&
+					(found = find_after_failure(cid, "the request was sent again")) != NULL)
+				{
+					result = recovered_order(fcinfo, found, cid);
+					error_context_stack = errcb.previous;
+					PG_RETURN_DATUM(result);
+				}
+				alpaca_raise_http_error("POST", "/v2/orders", &resp);
+			}
+			msg = unclear_answer(&resp);
+		}
+
+		found = find_after_failure(cid, msg);
+		if (found != NULL)
+		{
+			result = recovered_order(fcinfo, found, cid);
+			error_context_stack = errcb.previous;
+			PG_RETURN_DATUM(result);
+		}
+		/* absent: sent again with the same client_order_id, it cannot double */
+		none.retry_after = -1;
+		none.ratelimit_remaining = -1;
+		if (!alpaca_wait_to_retry(&req, &none))
+			break;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_CONNECTION_FAILURE),
+			 errmsg("the Alpaca API gave no clear answer, and has no order with client_order_id %s",
+					alpaca_quote(cid, strlen(cid))),
+			 errdetail_internal("POST /v2/orders: %s", alpaca_clip(msg, strlen(msg))),
+			 errhint("Retry with the same client_order_id: Alpaca refuses a duplicate, so the order cannot be placed twice.")));
+	PG_RETURN_NULL();
 }
 
 /* The overlap between two pages of orders: the ids of the page before. */
@@ -485,7 +564,7 @@ alpaca_orders(PG_FUNCTION_ARGS)
 		int			size = (int) Min((int64) ORDERS_PAGE, wanted);
 		char	   *prev = bound;
 
-		alpaca_request_init(&req, "GET", "/v2/orders");
+		alpaca_request_start(&req, fcinfo, "GET", "/v2/orders");
 		alpaca_query(&req, "status", status);
 		alpaca_query(&req, "limit", psprintf("%d", size));
 		alpaca_query(&req, "after", after);
@@ -527,7 +606,7 @@ alpaca_order(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	alpaca_request_init(&req, "GET", "/v2/orders");
+	alpaca_request_start(&req, fcinfo, "GET", "/v2/orders");
 	alpaca_path_segment(&req, "order_id", alpaca_arg_uuid(fcinfo, 0));
 	alpaca_query(&req, "nested", alpaca_arg_bool(fcinfo, 1));
 	return alpaca_send_object(fcinfo, &req);
@@ -538,7 +617,7 @@ alpaca_order_by_client_id(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	alpaca_request_init(&req, "GET", "/v2/orders:by_client_order_id");
+	alpaca_request_start(&req, fcinfo, "GET", "/v2/orders:by_client_order_id");
 	alpaca_query(&req, "client_order_id", alpaca_arg_required(fcinfo, 0, "client_order_id"));
 	return alpaca_send_object(fcinfo, &req);
 }
@@ -553,7 +632,7 @@ alpaca_replace_order(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 	char	   *cid = alpaca_arg_text(fcinfo, 6);
 
-	alpaca_request_init(&req, "PATCH", "/v2/orders");
+	alpaca_request_start(&req, fcinfo, "PATCH", "/v2/orders");
 	alpaca_path_segment(&req, "order_id", alpaca_arg_uuid(fcinfo, 0));
 	alpaca_body_number(&req, "qty", alpaca_arg_numeric(fcinfo, 1, "qty", true));
 	alpaca_body_string(&req, "time_in_force", alpaca_arg_enum(fcinfo, 2, "time_in_force", tifs));
@@ -566,6 +645,9 @@ alpaca_replace_order(PG_FUNCTION_ARGS)
 	alpaca_require(req.body.len > 0, "nothing to replace",
 				   "Give at least one of qty, time_in_force, limit_price, stop_price, trail or client_order_id.");
 	alpaca_body_finish(&req);
+	alpaca_check_replacement(alpaca_arg_uuid(fcinfo, 0), alpaca_arg_numeric(fcinfo, 1, "qty", true),
+							 alpaca_arg_numeric(fcinfo, 3, "limit_price", true),
+							 alpaca_arg_numeric(fcinfo, 4, "stop_price", true));
 	return alpaca_send_object(fcinfo, &req);
 }
 
@@ -574,8 +656,9 @@ alpaca_cancel_order(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	alpaca_request_init(&req, "DELETE", "/v2/orders");
+	alpaca_request_start(&req, fcinfo, "DELETE", "/v2/orders");
 	alpaca_path_segment(&req, "order_id", alpaca_arg_uuid(fcinfo, 0));
+	alpaca_check_trading("canceling an order");
 	alpaca_send_void(&req);
 	PG_RETURN_VOID();
 }
@@ -586,6 +669,7 @@ alpaca_cancel_all_orders(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	alpaca_request_init(&req, "DELETE", "/v2/orders");
+	alpaca_request_start(&req, fcinfo, "DELETE", "/v2/orders");
+	alpaca_check_trading("canceling every order");
 	return alpaca_send_rows(fcinfo, &req, &cancellations);
 }

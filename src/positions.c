@@ -8,6 +8,7 @@
 #include "utils/numeric.h"
 
 #include "api.h"
+#include "risk.h"
 
 PG_FUNCTION_INFO_V1(alpaca_positions);
 PG_FUNCTION_INFO_V1(alpaca_position);
@@ -23,7 +24,7 @@ alpaca_positions(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	alpaca_request_init(&req, "GET", "/v2/positions");
+	alpaca_request_start(&req, fcinfo, "GET", "/v2/positions");
 	return alpaca_send_rows(fcinfo, &req, &list);
 }
 
@@ -31,7 +32,7 @@ static void
 position_path(FunctionCallInfo fcinfo, AlpacaRequest *req, const char *method, const char *suffix,
 			  const char *name)
 {
-	alpaca_request_init(req, method, "/v2/positions");
+	alpaca_request_start(req, fcinfo, method, "/v2/positions");
 	alpaca_symbol_segment(req, name, alpaca_arg_text(fcinfo, 0));
 	if (suffix)
 		appendStringInfoString(&req->path, suffix);
@@ -60,6 +61,7 @@ alpaca_close_position(PG_FUNCTION_ARGS)
 														DirectFunctionCall1(int4_numeric, Int32GetDatum(100)))),
 					   "percentage must be between 0 and 100", NULL);
 	position_path(fcinfo, &req, "DELETE", NULL, "symbol_or_asset_id");
+	alpaca_check_close(alpaca_arg_text(fcinfo, 0), qty, pct);
 	alpaca_query(&req, "qty", qty);
 	alpaca_query(&req, "percentage", pct);
 	return alpaca_send_object(fcinfo, &req);
@@ -71,9 +73,22 @@ alpaca_close_all_positions(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	alpaca_request_init(&req, "DELETE", "/v2/positions");
+	alpaca_request_start(&req, fcinfo, "DELETE", "/v2/positions");
 	alpaca_query(&req, "cancel_orders", alpaca_arg_bool(fcinfo, 0));
+	alpaca_check_close_all();
 	return alpaca_send_rows(fcinfo, &req, &list);
+}
+
+/* exercise is an option trade: the symbol limits and alpaca.allow_options apply */
+static void
+check_exercise(FunctionCallInfo fcinfo, const char *what)
+{
+	AlpacaOrderCheck o = {0};
+
+	o.what = what;
+	o.symbol = alpaca_arg_text(fcinfo, 0);
+	o.closing = true;
+	alpaca_check_order(&o);
 }
 
 Datum
@@ -82,6 +97,7 @@ alpaca_exercise_option(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	position_path(fcinfo, &req, "POST", "/exercise", "symbol_or_contract_id");
+	check_exercise(fcinfo, "exercising an option");
 	alpaca_send_void(&req);
 	PG_RETURN_VOID();
 }
@@ -92,6 +108,7 @@ alpaca_do_not_exercise_option(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	position_path(fcinfo, &req, "POST", "/do-not-exercise", "symbol_or_contract_id");
+	check_exercise(fcinfo, "declining to exercise an option");
 	alpaca_send_void(&req);
 	PG_RETURN_VOID();
 }

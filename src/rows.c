@@ -1408,6 +1408,18 @@ alpaca_body_is_order(char *body, size_t len, const char *client_order_id)
 		tf.text[1] && tf.type[1] == JSON_TOKEN_STRING && strcmp(tf.text[1], client_order_id) == 0;
 }
 
+/* The "id" of an object answer (an order), or NULL. */
+char *
+alpaca_order_id_of(char *body, size_t len)
+{
+	TopFields	tf = {0};
+
+	tf.want[0] = "id";
+	if (top_fields(body, len, &tf) && tf.text[0] && tf.type[0] == JSON_TOKEN_STRING && is_uuid(tf.text[0]))
+		return tf.text[0];
+	return NULL;
+}
+
 /*
  * Alpaca's error body: {"code": 40010001, "message": "..."}.  True when the
  * body is such an object with a string message; code and message are

@@ -60,6 +60,7 @@ extern Datum alpaca_object_datum(FunctionCallInfo fcinfo, char *body, size_t len
 /* Checks that need no row type. */
 extern bool alpaca_body_is_order(char *body, size_t len, const char *client_order_id);
 extern bool alpaca_error_body(char *body, size_t len, char **code, char **message);
+extern char *alpaca_order_id_of(char *body, size_t len);
 extern Datum alpaca_jsonb_datum(char *body, size_t len);
 
 /* Shared with jsonb.c: strict parsing and its errors. */

@@ -16,6 +16,7 @@
 #include "utils/json.h"
 
 #include "api.h"
+#include "risk.h"
 
 PG_FUNCTION_INFO_V1(alpaca_watchlists);
 PG_FUNCTION_INFO_V1(alpaca_watchlist);
@@ -45,12 +46,12 @@ watchlist_target(FunctionCallInfo fcinfo, AlpacaRequest *req, const char *method
 		char	   *name = alpaca_arg_text(fcinfo, 0);
 
 		alpaca_require(name != NULL && name[0] != '\0', "watchlist name must not be empty", NULL);
-		alpaca_request_init(req, method, "/v2/watchlists:by_name");
+		alpaca_request_start(req, fcinfo, method, "/v2/watchlists:by_name");
 		alpaca_query(req, "name", name);
 	}
 	else
 	{
-		alpaca_request_init(req, method, "/v2/watchlists");
+		alpaca_request_start(req, fcinfo, method, "/v2/watchlists");
 		alpaca_path_segment(req, "watchlist_id", alpaca_arg_uuid(fcinfo, 0));
 	}
 }
@@ -103,7 +104,7 @@ alpaca_watchlists(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	alpaca_request_init(&req, "GET", "/v2/watchlists");
+	alpaca_request_start(&req, fcinfo, "GET", "/v2/watchlists");
 	return alpaca_send_rows(fcinfo, &req, &list);
 }
 
@@ -155,7 +156,8 @@ alpaca_create_watchlist(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
-	alpaca_request_init(&req, "POST", "/v2/watchlists");
+	alpaca_check_trading("creating a watchlist");
+	alpaca_request_start(&req, fcinfo, "POST", "/v2/watchlists");
 	alpaca_body_string(&req, "name", checked_name(fcinfo, 0));
 	alpaca_body_raw(&req, "symbols", symbols_json(fcinfo, 1));
 	alpaca_body_finish(&req);
@@ -172,6 +174,7 @@ update_watchlist(FunctionCallInfo fcinfo, bool by_name)
 {
 	AlpacaRequest req;
 
+	alpaca_check_trading("changing a watchlist");
 	watchlist_target(fcinfo, &req, "PUT", by_name);
 	if (by_name && PG_ARGISNULL(1))
 		alpaca_body_string(&req, "name", alpaca_arg_text(fcinfo, 0));
@@ -201,6 +204,7 @@ add_symbol(FunctionCallInfo fcinfo, bool by_name)
 	char	   *symbol = alpaca_arg_text(fcinfo, 1);
 
 	alpaca_require(symbol != NULL && symbol[0] != '\0', "symbol must not be empty", NULL);
+	alpaca_check_trading("changing a watchlist");
 	watchlist_target(fcinfo, &req, "POST", by_name);
 	alpaca_body_string(&req, "symbol", symbol);
 	alpaca_body_finish(&req);
@@ -224,6 +228,7 @@ Datum
 alpaca_remove_from_watchlist(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
+	alpaca_check_trading("changing a watchlist");
 	watchlist_target(fcinfo, &req, "DELETE", false);
 	alpaca_symbol_segment(&req, "symbol", alpaca_arg_text(fcinfo, 1));
 	return alpaca_send_object(fcinfo, &req);
@@ -234,6 +239,7 @@ alpaca_delete_watchlist(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
+	alpaca_check_trading("deleting a watchlist");
 	watchlist_target(fcinfo, &req, "DELETE", false);
 	alpaca_send_void(&req);
 	PG_RETURN_VOID();
@@ -244,6 +250,7 @@ alpaca_delete_watchlist_by_name(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
+	alpaca_check_trading("deleting a watchlist");
 	watchlist_target(fcinfo, &req, "DELETE", true);
 	alpaca_send_void(&req);
 	PG_RETURN_VOID();

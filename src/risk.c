@@ -1,0 +1,550 @@
+/*
+ * risk.c
+ *		What a role may do with the keys: limits the owner sets per role.
+ *
+ * Every limit is a superuser-only setting, so it can be set for the server,
+ * per database and per role (ALTER ROLE agent SET alpaca.max_order_notional
+ * = '1000'), and the role it binds can neither SET nor RESET it.  Every
+ * state-changing call passes alpaca_check_trading() (the kill switch); every
+ * order, and every replace, close and exercise as the order it would
+ * become, passes alpaca_check_order() before its request leaves.  A refusal
+ * is 42501 naming the limit, the value that broke it and who may change it.
+ *
+ * A notional needs a price: the order's own notional, limit or stop price,
+ * else the latest trade from Alpaca's Market Data API; without one the
+ * order is refused while a notional limit is set.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+
+#include "api.h"
+#include "encoding.h"
+#include "errors.h"
+#include "risk.h"
+
+static bool trading_enabled = true;
+static char *max_order_notional = NULL;
+static char *max_order_qty = NULL;
+static char *max_position_notional = NULL;
+static char *allowed_symbols = NULL;
+static char *denied_symbols = NULL;
+static char *allowed_asset_classes = NULL;
+static bool allow_short = true;
+static bool allow_options = true;
+int			alpaca_max_orders_per_day = 0;
+
+/* a limit that is a decimal amount: empty (no limit) or a number >= 0 */
+static bool
+check_amount(char **newval, void **extra, GucSource source)
+{
+	const char *s = *newval;
+
+	if (s == NULL || s[0] == '\0')
+		return true;
+	if (strspn(s, "0123456789.") != strlen(s) || strchr(s, '.') != strrchr(s, '.') ||
+		strspn(s, ".") == strlen(s))
+	{
+		GUC_check_errdetail("The limit must be a decimal number, e.g. '1000' or '2.5', or empty for none.");
+		return false;
+	}
+	return true;
+}
+
+static const char *const classes[] = {"us_equity", "us_option", "crypto", NULL};
+
+static bool
+check_classes(char **newval, void **extra, GucSource source)
+{
+	char	   *copy = pstrdup(*newval ? *newval : "");
+
+	for (char *tok = strtok(copy, ", "); tok; tok = strtok(NULL, ", "))
+	{
+		bool		known = false;
+
+		for (const char *const *c = classes; *c; c++)
+			known |= strcmp(tok, *c) == 0;
+		if (!known)
+		{
+			GUC_check_errdetail("Unknown asset class \"%s\"; the classes are us_equity, us_option and crypto.", tok);
+			return false;
+		}
+	}
+	return true;
+}
+
+void
+alpaca_define_limit_gucs(void)
+{
+	DefineCustomBoolVariable("alpaca.trading_enabled",
+							 "Allow calls that change the account (orders, closes, watchlists, transfers ...); reads go on.",
+							 "The kill switch: off refuses every state-changing call.",
+							 &trading_enabled, true, PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("alpaca.max_order_notional",
+							   "Largest value of one order, in dollars; empty for no limit.",
+							   NULL, &max_order_notional, "", PGC_SUSET, 0, check_amount, NULL, NULL);
+	DefineCustomStringVariable("alpaca.max_order_qty",
+							   "Largest quantity of one order (shares, contracts, coins); empty for no limit.",
+							   NULL, &max_order_qty, "", PGC_SUSET, 0, check_amount, NULL, NULL);
+	DefineCustomStringVariable("alpaca.max_position_notional",
+							   "Largest value a position may reach through an order, in dollars; empty for no limit.",
+							   NULL, &max_position_notional, "", PGC_SUSET, 0, check_amount, NULL, NULL);
+	DefineCustomStringVariable("alpaca.allowed_symbols",
+							   "The only symbols that may be traded, comma-separated; empty for any.",
+							   NULL, &allowed_symbols, "", PGC_SUSET, GUC_LIST_INPUT, NULL, NULL, NULL);
+	DefineCustomStringVariable("alpaca.denied_symbols",
+							   "Symbols that may not be traded, comma-separated.",
+							   NULL, &denied_symbols, "", PGC_SUSET, GUC_LIST_INPUT, NULL, NULL, NULL);
+	DefineCustomStringVariable("alpaca.allowed_asset_classes",
+							   "Asset classes that may be traded (us_equity, us_option, crypto), comma-separated; empty for any.",
+							   NULL, &allowed_asset_classes, "", PGC_SUSET, GUC_LIST_INPUT, check_classes, NULL, NULL);
+	DefineCustomBoolVariable("alpaca.allow_short",
+							 "Allow orders that open or grow a short position.",
+							 NULL, &allow_short, true, PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomBoolVariable("alpaca.allow_options",
+							 "Allow option orders, exercise and do-not-exercise.",
+							 NULL, &allow_options, true, PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("alpaca.max_orders_per_day",
+							"Most orders one role may place per trading day (New York time); 0 for no limit.",
+							"Counted from alpaca_audit.",
+							&alpaca_max_orders_per_day, 0, 0, 1000000, PGC_SUSET, 0, NULL, NULL, NULL);
+}
+
+static const char *
+role_name(void)
+{
+	return GetUserNameFromId(GetUserId(), false);
+}
+
+/* The refusal: which limit, what broke it, who can change it. */
+static void pg_attribute_noreturn()
+refuse(const char *setting, const char *detail)
+{
+	const char *role = role_name();
+
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("refused by %s", setting),
+			 errdetail("%s (role %s).", detail, quote_identifier(role)),
+			 errhint("Only a superuser can change it, for example: ALTER ROLE %s SET %s = ...;",
+					 quote_identifier(role), setting)));
+}
+
+void
+alpaca_check_trading(const char *what)
+{
+	if (!trading_enabled)
+		refuse("alpaca.trading_enabled", psprintf("Trading is switched off; %s changes the account", what));
+}
+
+/* ---- numbers ---- */
+
+static Datum
+num(const char *s)
+{
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(s), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+}
+
+static char *
+num_text(Datum n)
+{
+	return DatumGetCString(DirectFunctionCall1(numeric_out, n));
+}
+
+static Datum
+mul(Datum a, Datum b)
+{
+	return DirectFunctionCall2(numeric_mul, a, b);
+}
+
+static bool
+above(Datum a, const char *limit)
+{
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, a, num(limit))) > 0;
+}
+
+static Datum
+abs_num(Datum a)
+{
+	return DirectFunctionCall1(numeric_abs, a);
+}
+
+/* ---- symbols ---- */
+
+static bool
+listed(const char *list, const char *symbol)
+{
+	char	   *copy = pstrdup(list ? list : "");
+
+	for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
+	{
+		while (*tok == ' ')
+			tok++;
+		for (char *end = tok + strlen(tok); end > tok && end[-1] == ' ';)
+			*--end = '\0';
+		if (pg_strcasecmp(tok, symbol) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* An option's OCC symbol: root, YYMMDD, C or P, strike in 8 digits. */
+static bool
+is_option_symbol(const char *s)
+{
+	size_t		n = strlen(s);
+
+	if (n < 16 || n > 21)
+		return false;
+	for (size_t i = n - 15; i < n; i++)
+		if (i == n - 9 ? (s[i] != 'C' && s[i] != 'P') : (s[i] < '0' || s[i] > '9'))
+			return false;
+	return true;
+}
+
+const char *
+alpaca_asset_class_of(const char *symbol)
+{
+	if (strchr(symbol, '/'))
+		return "crypto";
+	return is_option_symbol(symbol) ? "us_option" : "us_equity";
+}
+
+/* ---- what Alpaca says: prices and positions ---- */
+
+/* j -> key, or 0 when absent (jsonb_object_field would return SQL NULL) */
+static Datum
+jsonb_get(Datum j, const char *key)
+{
+	Jsonb	   *jb = DatumGetJsonbP(j);
+	JsonbValue	k;
+	JsonbValue *v;
+
+	k.type = jbvString;
+	k.val.string.val = (char *) key;
+	k.val.string.len = strlen(key);
+	v = findJsonbValueFromContainer(&jb->root, JB_FOBJECT, &k);
+	return v ? JsonbPGetDatum(JsonbValueToJsonb(v)) : (Datum) 0;
+}
+
+/* A small answer as jsonb; 0 for a 404 when missing_ok. */
+static Datum
+fetch_jsonb(AlpacaRequest *req, bool missing_ok)
+{
+	AlpacaResponse resp;
+	AlpacaTransportError err;
+	char	   *msg;
+
+	err = alpaca_try_send(req, &resp, &msg);
+	if (missing_ok && err == ALPACA_TRANSPORT_OK && resp.status == 404)
+		return (Datum) 0;
+	if (err != ALPACA_TRANSPORT_OK)
+		alpaca_raise_transport_error(req->method, req->path.data, err, msg);
+	if (resp.status < 200 || resp.status > 299)
+		alpaca_raise_http_error(req->method, alpaca_request_target(req), &resp);
+	alpaca_answer_text(&resp);
+	return alpaca_jsonb_datum(resp.body, resp.body_len);
+}
+
+/* The text of the scalar at k1 -> k2 -> k3 (as many as given), or NULL. */
+static char *
+json_text(Datum j, const char *k1, const char *k2, const char *k3)
+{
+	const char *keys[] = {k1, k2, k3};
+	Jsonb	   *jb;
+	JsonbValue	v;
+
+	for (int i = 0; i < 3 && keys[i] && DatumGetPointer(j); i++)
+	{
+		jb = DatumGetJsonbP(j);
+		if (!JB_ROOT_IS_OBJECT(jb))
+			return NULL;
+		j = jsonb_get(j, keys[i]);
+	}
+	if (DatumGetPointer(j) == NULL)
+		return NULL;
+	jb = DatumGetJsonbP(j);
+	if (!JsonbExtractScalar(&jb->root, &v))
+		return NULL;
+	if (v.type == jbvNumeric)
+		return num_text(NumericGetDatum(v.val.numeric));
+	if (v.type == jbvString)
+		return pnstrdup(v.val.string.val, v.val.string.len);
+	if (v.type == jbvBool)
+		return pstrdup(v.val.boolean ? "true" : "false");
+	return NULL;
+}
+
+static char *
+answer_text(AlpacaRequest *req, const char *k1, const char *k2, const char *k3, bool missing_ok)
+{
+	Datum		j = fetch_jsonb(req, missing_ok);
+
+	return j ? json_text(j, k1, k2, k3) : NULL;
+}
+
+/*
+ * The latest trade price of a symbol from the Market Data API, as numeric
+ * text; NULL when Alpaca has no trade.
+ */
+static char *
+latest_price(const char *symbol)
+{
+	AlpacaRequest req;
+	const char *cls = alpaca_asset_class_of(symbol);
+	char	   *p;
+
+	alpaca_request_init(&req, "GET", strcmp(cls, "crypto") == 0 ? "/v1beta3/crypto/us/latest/trades" :
+						strcmp(cls, "us_option") == 0 ? "/v1beta1/options/trades/latest" :
+						"/v2/stocks/trades/latest");
+	req.market_data = true;
+	alpaca_query(&req, "symbols", symbol);
+	p = answer_text(&req, "trades", symbol, "p", true);
+	if (p && DatumGetInt32(DirectFunctionCall2(numeric_cmp, num(p), num("0"))) <= 0)
+		p = NULL;
+	return p;
+}
+
+/* The account's position in a symbol, signed (short is negative); 0 for none. */
+static char *
+position_qty(const char *symbol)
+{
+	AlpacaRequest req;
+	char	   *q;
+
+	alpaca_request_init(&req, "GET", "/v2/positions");
+	alpaca_symbol_segment(&req, "symbol", symbol);
+	q = answer_text(&req, "qty", NULL, NULL, true);
+	return q ? q : "0";
+}
+
+static bool
+notional_limited(void)
+{
+	return (max_order_notional && max_order_notional[0]) ||
+		(max_position_notional && max_position_notional[0]);
+}
+
+/*
+ * Check one order (or one leg) against every limit before it is sent.
+ * qty or notional is given (numeric text); price is the order's own limit
+ * or stop price, if it has one.  closing: it only reduces a position.
+ */
+void
+alpaca_check_order(const AlpacaOrderCheck *o)
+{
+	const char *cls = alpaca_asset_class_of(o->symbol);
+	bool		option = strcmp(cls, "us_option") == 0;
+	Datum		multiplier = num(option ? "100" : "1");
+	Datum		qty = o->qty ? num(o->qty) : (Datum) 0;
+	Datum		value = (Datum) 0;
+	const char *price = o->price;
+	bool		sell = o->side && strcmp(o->side, "sell") == 0;
+
+	alpaca_check_trading(o->what);
+	if (allowed_symbols && allowed_symbols[0] && !listed(allowed_symbols, o->symbol))
+		refuse("alpaca.allowed_symbols", psprintf("%s is not among the allowed symbols (%s)",
+												  alpaca_quote(o->symbol, strlen(o->symbol)), allowed_symbols));
+	if (listed(denied_symbols, o->symbol))
+		refuse("alpaca.denied_symbols", psprintf("%s is a denied symbol", alpaca_quote(o->symbol, strlen(o->symbol))));
+	if (allowed_asset_classes && allowed_asset_classes[0] && !listed(allowed_asset_classes, cls))
+		refuse("alpaca.allowed_asset_classes", psprintf("%s is %s, not among %s",
+														alpaca_quote(o->symbol, strlen(o->symbol)), cls, allowed_asset_classes));
+	if (option && !allow_options)
+		refuse("alpaca.allow_options", psprintf("%s is an option", alpaca_quote(o->symbol, strlen(o->symbol))));
+	if (o->intent && strcmp(o->intent, "sell_to_open") == 0 && !allow_short)
+		refuse("alpaca.allow_short", psprintf("sell_to_open of %s opens a short position",
+											  alpaca_quote(o->symbol, strlen(o->symbol))));
+	/* an exercise names a symbol and no amount: nothing more to check */
+	if (o->qty == NULL && o->notional == NULL)
+		return;
+	if (o->qty && max_order_qty && max_order_qty[0] && above(abs_num(qty), max_order_qty))
+		refuse("alpaca.max_order_qty", psprintf("The order is for %s; the limit is %s", o->qty, max_order_qty));
+
+	/* the order's value: its notional, else its quantity at a price */
+	if (o->notional)
+		value = num(o->notional);
+	else if (notional_limited())
+	{
+		if (price == NULL)
+			price = latest_price(o->symbol);
+		if (price == NULL)
+			refuse(max_order_notional && max_order_notional[0] ? "alpaca.max_order_notional" : "alpaca.max_position_notional",
+				   psprintf("No price is known for %s: the order has no limit or stop price and the market data API has no trade",
+							alpaca_quote(o->symbol, strlen(o->symbol))));
+		value = mul(mul(abs_num(qty), num(price)), multiplier);
+	}
+	if (value && max_order_notional && max_order_notional[0] && above(value, max_order_notional))
+		refuse("alpaca.max_order_notional", psprintf("The order's value is %s; the limit is %s",
+													 num_text(DirectFunctionCall2(numeric_round, value, Int32GetDatum(2))),
+													 max_order_notional));
+
+	/* what the position would become */
+	if (!o->closing && (!allow_short || (max_position_notional && max_position_notional[0])))
+	{
+		Datum		held = num(position_qty(o->symbol));
+		Datum		change;
+		Datum		after;
+
+		if (o->qty)
+			change = qty;
+		else
+		{
+			/* a notional order: its quantity at the price */
+			if (price == NULL)
+				price = latest_price(o->symbol);
+			if (price == NULL)
+				refuse("alpaca.max_position_notional",
+					   psprintf("No price is known for %s", alpaca_quote(o->symbol, strlen(o->symbol))));
+			change = DirectFunctionCall2(numeric_div, value, mul(num(price), multiplier));
+		}
+		after = sell ? DirectFunctionCall2(numeric_sub, held, change) : DirectFunctionCall2(numeric_add, held, change);
+		if (!allow_short && DatumGetInt32(DirectFunctionCall2(numeric_cmp, after, num("0"))) < 0)
+			refuse("alpaca.allow_short", psprintf("Selling would leave a position of %s in %s", num_text(after),
+												  alpaca_quote(o->symbol, strlen(o->symbol))));
+		if (max_position_notional && max_position_notional[0])
+		{
+			Datum		pos_value;
+
+			if (price == NULL)
+				price = latest_price(o->symbol);
+			if (price == NULL)
+				refuse("alpaca.max_position_notional",
+					   psprintf("No price is known for %s", alpaca_quote(o->symbol, strlen(o->symbol))));
+			pos_value = mul(mul(abs_num(after), num(price)), multiplier);
+			/* an order that shrinks a position is always allowed */
+			if (above(pos_value, max_position_notional) &&
+				DatumGetInt32(DirectFunctionCall2(numeric_cmp, abs_num(after), abs_num(held))) > 0)
+				refuse("alpaca.max_position_notional",
+					   psprintf("The position in %s would be worth %s; the limit is %s",
+								alpaca_quote(o->symbol, strlen(o->symbol)),
+								num_text(DirectFunctionCall2(numeric_round, pos_value, Int32GetDatum(2))),
+								max_position_notional));
+		}
+	}
+}
+
+/*
+ * alpaca.max_orders_per_day: the orders this role placed today (New York
+ * time), from alpaca_audit (retries of one client_order_id count once).
+ * An advisory lock on the role, held to the end of the transaction, keeps
+ * two of its sessions from both taking the last one: the intent is durable
+ * (and visible) before the lock is released.
+ */
+void
+alpaca_check_orders_today(void)
+{
+	const char *role = role_name();
+	int64		placed;
+	bool		isnull;
+	char	   *schema;
+
+	if (alpaca_max_orders_per_day <= 0)
+		return;
+	DirectFunctionCall1(pg_advisory_xact_lock_int8,
+						Int64GetDatum((int64) hash_bytes((const unsigned char *) role, strlen(role)) | INT64CONST(0x616c70000000000)));
+	SPI_connect();
+	if (SPI_execute("SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+					"WHERE e.extname = 'alpaca'", true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "the alpaca extension is not installed in this database");
+	schema = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	if (SPI_execute_with_args(psprintf("SELECT count(DISTINCT coalesce(client_order_id, id::text)) FROM %s.alpaca_audit "
+									   "WHERE role = $1 AND function = 'alpaca_place_order' "
+									   "AND at >= date_trunc('day', now() AT TIME ZONE 'America/New_York') AT TIME ZONE 'America/New_York'",
+									   schema),
+							  1, (Oid[]) {NAMEOID}, (Datum[]) {CStringGetDatum(role)}, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not count today's orders");
+	placed = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+	if (placed >= alpaca_max_orders_per_day)
+		refuse("alpaca.max_orders_per_day",
+			   psprintf("%lld orders were placed today (New York time); the limit is %d",
+						(long long) placed, alpaca_max_orders_per_day));
+}
+
+/*
+ * A replacement is checked as the order it would become: the existing
+ * order with the new quantity and prices.
+ */
+void
+alpaca_check_replacement(const char *order_id, const char *qty, const char *limit, const char *stop)
+{
+	AlpacaRequest req;
+	Datum		order;
+	AlpacaOrderCheck o = {"replacing an order"};
+
+	alpaca_check_trading(o.what);
+	alpaca_request_init(&req, "GET", "/v2/orders");
+	alpaca_path_segment(&req, "order_id", order_id);
+	order = fetch_jsonb(&req, false);
+	o.symbol = json_text(order, "symbol", NULL, NULL);
+	o.side = json_text(order, "side", NULL, NULL);
+	o.qty = qty ? qty : json_text(order, "qty", NULL, NULL);
+	o.notional = o.qty ? NULL : json_text(order, "notional", NULL, NULL);
+	o.price = limit ? limit : stop ? stop : json_text(order, "limit_price", NULL, NULL);
+	if (o.price == NULL)
+		o.price = json_text(order, "stop_price", NULL, NULL);
+	o.intent = json_text(order, "position_intent", NULL, NULL);
+	if (o.symbol == NULL)
+		return;					/* an mleg parent: its legs were checked when placed */
+	alpaca_check_order(&o);
+}
+
+/* A close is checked as the order it would become: the opposite side. */
+static void
+check_close(const char *symbol, Datum held, const char *qty, const char *percentage)
+{
+	AlpacaOrderCheck o = {"closing a position"};
+	Datum		amount;
+
+	o.symbol = symbol;
+	o.closing = true;
+	o.side = DatumGetInt32(DirectFunctionCall2(numeric_cmp, held, num("0"))) < 0 ? "buy" : "sell";
+	if (qty)
+		amount = num(qty);
+	else if (percentage)
+		amount = DirectFunctionCall2(numeric_div, mul(abs_num(held), num(percentage)), num("100"));
+	else
+		amount = abs_num(held);
+	o.qty = num_text(amount);
+	alpaca_check_order(&o);
+}
+
+void
+alpaca_check_close(const char *symbol, const char *qty, const char *percentage)
+{
+	alpaca_check_trading("closing a position");
+	check_close(symbol, num(position_qty(symbol)), qty, percentage);
+}
+
+void
+alpaca_check_close_all(void)
+{
+	AlpacaRequest req;
+	Datum		list;
+	Jsonb	   *jb;
+
+	alpaca_check_trading("closing every position");
+	alpaca_request_init(&req, "GET", "/v2/positions");
+	list = fetch_jsonb(&req, false);
+	jb = DatumGetJsonbP(list);
+	if (!JB_ROOT_IS_ARRAY(jb) || JB_ROOT_IS_SCALAR(jb))
+		return;
+	for (int i = 0; i < (int) JB_ROOT_COUNT(jb); i++)
+	{
+		Datum		p = JsonbPGetDatum(JsonbValueToJsonb(getIthJsonbValueFromContainer(&jb->root, i)));
+		char	   *symbol = json_text(p, "symbol", NULL, NULL);
+		char	   *qty = json_text(p, "qty", NULL, NULL);
+
+		if (symbol && qty)
+			check_close(symbol, num(qty), NULL, NULL);
+	}
+}
