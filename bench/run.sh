@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The SQL side of scripts/bench, run inside its throwaway cluster.
-# Environment: ASSETS_FILE, BODY_MB, RAW_CLOCK_MS, TRANSFER_MS, JSONC_MS, JSONC_KB.
+# Environment: SIM_URL, ASSETS_FILE, BODY_MB, RAW_CLOCK_MS, TRANSFER_MS, JSONC_MS, JSONC_KB.
 set -euo pipefail
 psql -qX -c 'CREATE EXTENSION alpaca' >/dev/null
 psql -qX -v assets_file="$ASSETS_FILE" -f "$(dirname "$0")/helpers.sql" >/dev/null
@@ -19,6 +19,10 @@ read -r lexer_ms lexer_mb < <(measure "SELECT t::json IS NOT NULL FROM body" 9)
 read -r assets_ms assets_mb < <(measure "SELECT count(*) FROM alpaca_assets()" 9)
 read -r jtr_ms jtr_mb < <(measure "SELECT count(*) FROM body, jsonb_to_recordset(t::jsonb) AS x($cols)" 9)
 rows=$(psql -AtqX -c "SELECT count(*) FROM alpaca_assets()")
+# two state-changing calls (place, cancel) against the simulator, audit on and off
+place_cancel="SELECT alpaca_cancel_order((alpaca_place_order('AAPL', qty => 1, side => 'buy', type => 'limit', limit_price => 1)).id)"
+read -r audit_on _ < <(PGOPTIONS="-c alpaca.base_url=$SIM_URL" measure "$place_cancel" 300)
+read -r audit_off _ < <(PGOPTIONS="-c alpaca.base_url=$SIM_URL -c alpaca.audit=off" measure "$place_cancel" 300)
 cat <<TABLE
 
 One small call, one connection kept alive (static server on loopback)
@@ -27,6 +31,13 @@ One small call, one connection kept alive (static server on loopback)
 | --- | ---: | ---: |
 | raw libcurl GET /v2/clock | $RAW_CLOCK_MS | 1 |
 | alpaca_clock() | $clock_ms | $(ratio "$clock_ms" "$RAW_CLOCK_MS")x |
+
+The audit trail (place + cancel a limit order against the simulator: two state-changing calls)
+
+| | ms per place + cancel | |
+| --- | ---: | ---: |
+| alpaca.audit = off | $audit_off | |
+| alpaca.audit = on (each intent durable before its request leaves) | $audit_on | $(python3 -c "print('%.2f ms more per state-changing call' % (($audit_on - $audit_off) / 2))") |
 
 The $rows-asset list ($BODY_MB MB body)
 

@@ -244,6 +244,7 @@ class Sim:
         self.whitelists = []
         self.transfers = []
         self.requests = 0
+        self.request_times = []   # monotonic seconds of each API request, for max_per_minute
         self._seed_activities()
 
     def now(self):
@@ -1519,7 +1520,8 @@ class Sim:
                 self.faults = []
                 return {"faults": []}
             if path == "/_sim/state" and method in ("GET", "POST"):
-                return {"requests": self.requests, "orders": len(self.orders),
+                return {"requests": self.requests, "max_per_minute": self.max_per_minute(),
+                        "orders": len(self.orders),
                         "positions": {k: s(v["qty"]) for k, v in self.positions.items()},
                         "cash": s(self.cash), "faults": self.faults}
             if path == "/_sim/orders" and method == "POST":
@@ -1547,6 +1549,15 @@ class Sim:
         if t is None:
             raise ApiError(404, E_NOT_FOUND, "no trade for " + sym)
         return {"symbol": sym, "trade": t}
+
+    def max_per_minute(self):
+        """The most API requests that arrived in any 60 seconds."""
+        best, j, t = 0, 0, self.request_times
+        for i in range(len(t)):
+            while t[i] - t[j] >= 60:
+                j += 1
+            best = max(best, i - j + 1)
+        return best
 
     def seed_orders(self, b):
         """Closed orders in bulk, per_instant of them at each second, for paging tests."""
@@ -1627,6 +1638,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(200, sim.control(self.command, path, body))
             with sim.lock:
                 sim.requests += 1   # every request that reached the API, answered or not
+                sim.request_times.append(time.monotonic())
             fault = sim.take_fault(self.command, path)
             if fault and fault.get("delay_ms"):
                 time.sleep(fault["delay_ms"] / 1000.0)
@@ -1644,6 +1656,8 @@ class Handler(BaseHTTPRequestHandler):
                         return self.send_json(429, {"code": E_RATE_LIMIT, "message": "rate limit exceeded"})
                     sim.config["rate_limit"] = limit - 1
             result = sim.handle(self.command, path, query, body)
+            if fault and fault.get("delay_after_ms"):   # done, but slow to say so
+                time.sleep(fault["delay_after_ms"] / 1000.0)
             if fault and fault.get("drop") == "after":
                 return self.drop()
             if fault and fault.get("after") and answers(fault):
