@@ -177,8 +177,8 @@ AlpacaTransportError
 alpaca_try_send(AlpacaRequest *req, AlpacaResponse *resp, char **msg)
 {
 	char	   *target;
-	const char *body = NULL;
-	int64		audit_id = 0;
+	const char *volatile body = NULL;
+	volatile int64 audit_id = 0;
 	TimestampTz start;
 	AlpacaTransportError err;
 
@@ -202,14 +202,30 @@ alpaca_try_send(AlpacaRequest *req, AlpacaResponse *resp, char **msg)
 					 errmsg("the request body is too large"),
 					 errdetail("%zu bytes; at most %d.", strlen(body), ALPACA_MAX_BODY)));
 	}
-	/* the Trading API's budget is the account's; market data has its own */
-	if (!req->market_data)
-		alpaca_budget_take();
 	if (strcmp(req->method, "GET") != 0 && !req->market_data)
 	{
 		if (req->fcinfo == NULL)
 			elog(ERROR, "a request that changes the account must name its SQL function");
 		audit_id = alpaca_audit_intent(get_func_name(req->fcinfo->flinfo->fn_oid), req, req->client_order_id);
+	}
+
+	/*
+	 * The Trading API's budget is the account's (market data has its own),
+	 * taken last, just before the request leaves, so the time it records is
+	 * when Alpaca sees the request.
+	 */
+	if (!req->market_data)
+	{
+		PG_TRY();
+		{
+			alpaca_budget_take();
+		}
+		PG_CATCH();
+		{
+			alpaca_audit_complete(audit_id, "failed", 0, NULL, "not sent: the request budget was spent", 0);
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
 	}
 	start = GetCurrentTimestamp();
 	err = alpaca_http_perform(req->market_data ? alpaca_data_url : alpaca_base_url,

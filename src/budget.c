@@ -7,8 +7,9 @@
  * it against each other.  So every backend and worker draws from one budget
  * in shared memory: the send times of the last alpaca.requests_per_minute
  * requests, kept in a ring.  A request may leave when fewer than that many
- * left in the last 60 seconds (a sliding window, so no minute ever holds
- * more); otherwise it waits, interruptibly, for the oldest to age out, as
+ * left in the last 61 seconds (a sliding window, with a second for the
+ * request to reach Alpaca, so no minute there ever holds more); otherwise
+ * it waits, interruptibly, for the oldest to age out, as
  * long as the statement's remaining time allows, and then fails with 53400.
  *
  * Beside it, per endpoint (method and path template): calls, errors,
@@ -35,7 +36,8 @@
 #include "budget.h"
 
 #define BUDGET_MAX 100000		/* the largest requests_per_minute */
-#define WINDOW_US INT64CONST(60000000)
+/* a minute, and a second more for the time a request takes to reach Alpaca */
+#define WINDOW_US INT64CONST(61000000)
 #define ENDPOINTS_MAX 256
 #define ENDPOINT_LEN 96
 
