@@ -54,3 +54,16 @@ SELECT alpaca_place_order('AAPL', qty => 1000000, side => 'buy');
 SELECT alpaca_place_order('AAPL', qty => -1, side => 'buy');
 \echo '== anything else, as jsonb'
 SELECT alpaca_request('GET', '/v2/account/configurations');
+\set ON_ERROR_STOP on
+\echo '== an agent''s limits: the owner sets them per role; the role cannot lift them'
+SET alpaca.max_order_notional = '1000';
+\set ON_ERROR_STOP off
+SELECT alpaca_place_order('AAPL', qty => 10, side => 'buy');
+\set ON_ERROR_STOP on
+RESET alpaca.max_order_notional;
+\echo '== the audit trail: every call that changed the account, which no ROLLBACK erases'
+SELECT function, method, regexp_replace(path, '[0-9a-f-]{36}', '{id}') AS path, client_order_id, outcome, status
+FROM alpaca_audit ORDER BY id DESC LIMIT 8;
+\echo '== the cluster''s request budget, and what each endpoint cost'
+SELECT * FROM alpaca_budget();
+SELECT endpoint, calls, errors, mean_ms FROM alpaca_stat_endpoints ORDER BY calls DESC LIMIT 6;

@@ -56,7 +56,7 @@ pg_options() {
     echo "-o alpaca.data_url=http://127.0.0.1:$SIM_PORT"
     # the suites call the simulator thousands of times a minute; sql/budget.sql
     # lowers this to show the budget holding
-    echo "-o alpaca.requests_per_minute=100000"
+    echo "-o alpaca.requests_per_minute=${ALPACA_REQUESTS_PER_MINUTE:-100000}"
     # where the audit worker writes: the database the tests use
     echo "-o alpaca.database=${ALPACA_DATABASE:-contrib_regression}"
 }
