@@ -9,6 +9,7 @@ It fails if any operation of the spec goes unexercised.
 """
 
 import json
+from decimal import Decimal
 import os
 import re
 import sys
@@ -318,6 +319,31 @@ class SimulatorConformance(unittest.TestCase):
                                         "time_in_force": "gtc"}, expect=200)
         _, b = c("GET", "/v2/orders/" + b["id"], expect=200)
         self.assertEqual(b["status"], "filled")
+
+    def test_5_market_data_answers_match_the_market_data_api(self):
+        """The latest trades the limits price orders by, against market-data-api.json."""
+        md = load("market-data-api.json")
+        v = Validator(md)
+        cases = [("/v2/stocks/trades/latest?symbols=AAPL", "/v2/stocks/trades/latest", "AAPL"),
+                 ("/v1beta3/crypto/us/latest/trades?symbols=BTC/USD", "/v1beta3/crypto/{loc}/latest/trades", "BTC/USD"),
+                 ("/v1beta1/options/trades/latest?symbols=AAPL261204C00150000", "/v1beta1/options/trades/latest",
+                  "AAPL261204C00150000")]
+        for path, template, symbol in cases:
+            req = urllib.request.Request(self.base + path)
+            req.add_header("APCA-API-KEY-ID", KEY)
+            req.add_header("APCA-API-SECRET-KEY", SECRET)
+            with urllib.request.urlopen(req) as r:
+                payload = json.loads(r.read())
+            schema = md["paths"][template]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+            errors = []
+            v.check(schema, payload, "GET " + template, errors)
+            self.assertEqual(errors, [], "\n".join(errors[:10]))
+            self.assertGreater(payload["trades"][symbol]["p"], 0)
+        _, b = self.call("GET", "/v2/positions", expect=200)   # the same prices the account is valued at
+        price = self.server.sim.price("AAPL")
+        self.assertEqual(Decimal(str(json.loads(urllib.request.urlopen(urllib.request.Request(
+            self.base + "/v2/stocks/trades/latest?symbols=AAPL",
+            headers={"APCA-API-KEY-ID": KEY, "APCA-API-SECRET-KEY": SECRET})).read())["trades"]["AAPL"]["p"])), price)
 
     def test_4_every_operation_was_exercised(self):
         wanted = {(m, p) for m, p, _ in self.ops}

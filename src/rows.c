@@ -752,7 +752,7 @@ end_row(ParseState *ps)
 }
 
 static void
-push(ParseState *ps, Frame f, JsonTokenType tok)
+push(ParseState *ps, Frame f)
 {
 	CHECK_FOR_INTERRUPTS();
 	if (ps->depth >= ALPACA_MAX_DEPTH)
@@ -761,7 +761,6 @@ push(ParseState *ps, Frame f, JsonTokenType tok)
 				 errmsg("the Alpaca API answered with JSON nested too deeply"),
 				 errdetail("More than %d levels at byte %d.", ALPACA_MAX_DEPTH, byte_offset(ps))));
 	ps->frames[++ps->depth] = f;
-	(void) tok;
 }
 
 static void
@@ -804,7 +803,7 @@ on_object_start(void *arg)
 		case R_IGNORE:
 			break;
 	}
-	push(ps, f, JSON_TOKEN_OBJECT_START);
+	push(ps, f);
 	if (f == F_ROW)
 		begin_row(ps);
 }
@@ -866,7 +865,7 @@ on_array_start(void *arg)
 		case R_IGNORE:
 			break;
 	}
-	push(ps, f, JSON_TOKEN_ARRAY_START);
+	push(ps, f);
 }
 
 static void
