@@ -31,8 +31,10 @@ build_and_install() {
 start_sim() {
     local dir=$1
     rm -f "$dir/sim.port"
+    # tests and the demo pin the market open and the prices still (the
+    # simulator's defaults are the NYSE calendar and prices that walk)
     python3 sim/alpaca_sim.py --port 0 --port-file "$dir/sim.port" \
-        --key-id "$SIM_KEY_ID" --secret-key "$SIM_SECRET" 2>"$dir/sim.log" &
+        --key-id "$SIM_KEY_ID" --secret-key "$SIM_SECRET" --market open --static-prices 2>"$dir/sim.log" &
     SIM_PID=$!
     for _ in $(seq 100); do
         [ -s "$dir/sim.port" ] && break

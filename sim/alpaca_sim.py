@@ -17,6 +17,10 @@ connections) into any API path.
 import argparse
 import base64
 import datetime as dt
+import functools
+import hashlib
+import pickle
+import random
 import json
 import math
 import os
@@ -50,14 +54,71 @@ ORDER_CLASSES = ("simple", "bracket", "oco", "oto", "mleg", "")
 INTENTS = ("buy_to_open", "buy_to_close", "sell_to_open", "sell_to_close")
 OPEN_STATES = ("new", "accepted", "partially_filled", "pending_new", "held",
                "accepted_for_bidding", "pending_replace", "pending_cancel")
-HOLIDAYS = {dt.date(2026, 1, 1), dt.date(2026, 1, 19), dt.date(2026, 2, 16),
-            dt.date(2026, 4, 3), dt.date(2026, 5, 25), dt.date(2026, 6, 19),
-            dt.date(2026, 7, 3), dt.date(2026, 9, 7), dt.date(2026, 11, 26),
-            dt.date(2026, 12, 25), dt.date(2027, 1, 1), dt.date(2027, 1, 18),
-            dt.date(2027, 2, 15), dt.date(2027, 3, 26), dt.date(2027, 5, 31),
-            dt.date(2027, 6, 18), dt.date(2027, 7, 5), dt.date(2027, 9, 6),
-            dt.date(2027, 11, 25), dt.date(2027, 12, 24)}
-EARLY_CLOSE = {dt.date(2026, 11, 27), dt.date(2026, 12, 24), dt.date(2027, 11, 26)}
+
+
+def easter(y):
+    """Easter Sunday (the Anonymous Gregorian algorithm)."""
+    a, b, c = y % 19, y // 100, y % 100
+    d, e = b // 4, b % 4
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l) // 451
+    month = (h + l - 7 * m + 114) // 31
+    return dt.date(y, month, (h + l - 7 * m + 114) % 31 + 1)
+
+
+def nth_weekday(y, month, weekday, n):
+    """The n-th (1-based; -1 for the last) given weekday of a month."""
+    if n > 0:
+        d = dt.date(y, month, 1)
+        d += dt.timedelta(days=(weekday - d.weekday()) % 7 + 7 * (n - 1))
+        return d
+    d = dt.date(y + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+    return d - dt.timedelta(days=(d.weekday() - weekday) % 7)
+
+
+def observed(d):
+    """A holiday on Saturday is kept on Friday, on Sunday on Monday."""
+    return d - dt.timedelta(days=1) if d.weekday() == 5 else d + dt.timedelta(days=1) if d.weekday() == 6 else d
+
+
+@functools.lru_cache(maxsize=None)
+def nyse_holidays(y):
+    """The NYSE's full closures in year y, by its rules."""
+    h = set()
+    new_year = dt.date(y, 1, 1)
+    if new_year.weekday() == 6:
+        h.add(new_year + dt.timedelta(days=1))
+    elif new_year.weekday() < 5:
+        h.add(new_year)          # on a Saturday it is not made up on the Friday before
+    h.add(nth_weekday(y, 1, 0, 3))                     # Martin Luther King Jr. Day
+    h.add(nth_weekday(y, 2, 0, 3))                     # Washington's Birthday
+    h.add(easter(y) - dt.timedelta(days=2))            # Good Friday
+    h.add(nth_weekday(y, 5, 0, -1))                    # Memorial Day
+    if y >= 2022:
+        h.add(observed(dt.date(y, 6, 19)))             # Juneteenth
+    h.add(observed(dt.date(y, 7, 4)))                  # Independence Day
+    h.add(nth_weekday(y, 9, 0, 1))                     # Labor Day
+    h.add(nth_weekday(y, 11, 3, 4))                    # Thanksgiving
+    h.add(observed(dt.date(y, 12, 25)))                # Christmas
+    return frozenset(h)
+
+
+@functools.lru_cache(maxsize=None)
+def nyse_early_closes(y):
+    """Days the NYSE closes at 13:00 New York time."""
+    e = set()
+    july3 = dt.date(y, 7, 3)
+    if july3.weekday() < 4:                            # Mon-Thu before Independence Day
+        e.add(july3)
+    e.add(nth_weekday(y, 11, 3, 4) + dt.timedelta(days=1))  # the day after Thanksgiving
+    eve = dt.date(y, 12, 24)
+    if eve.weekday() < 4:                              # Christmas Eve, Mon-Thu
+        e.add(eve)
+    return frozenset(e - nyse_holidays(y))
+
 
 ASSETS = [
     # symbol, name, exchange, class, price, fractionable, shortable, status, attributes
@@ -155,11 +216,11 @@ class Market:
 
     @staticmethod
     def is_trading_day(d):
-        return d.weekday() < 5 and d not in HOLIDAYS
+        return d.weekday() < 5 and d not in nyse_holidays(d.year)
 
     @staticmethod
     def hours(d):
-        close = dt.time(13, 0) if d in EARLY_CLOSE else dt.time(16, 0)
+        close = dt.time(13, 0) if d in nyse_early_closes(d.year) else dt.time(16, 0)
         return (dt.datetime.combine(d, dt.time(9, 30), NY), dt.datetime.combine(d, close, NY))
 
     @classmethod
@@ -198,22 +259,33 @@ class Market:
         return cls.hours(nd)
 
 
+TICKER = re.compile(r"[A-Z]{1,5}(\.[A-Z])?")
+PAIR = re.compile(r"([A-Z0-9]{2,10})/(USD|USDT|USDC|BTC)")
+OCC = re.compile(r"([A-Z]{1,6})(\d{6})([CP])(\d{8})")
+# volatility per minute of the random walk (about 30 % a year for stocks, 60 % for crypto)
+SIGMA = {"us_equity": 0.0009, "crypto": 0.0012}
+
+
 class Sim:
-    def __init__(self, key_id, secret_key):
+    def __init__(self, key_id, secret_key, seed=1, market="auto", walk=True, universe=0, state_file=None):
         self.key_id, self.secret_key = key_id, secret_key
+        self.seed, self.default_market, self.default_walk = seed, market, walk
+        self.universe, self.state_file = universe, state_file
         self.lock = threading.RLock()
         self.faults = []
         self.reset()
+        if state_file and os.path.exists(state_file):
+            self.load_state()
 
     # ------------------------------------------------------------------ state
     def reset(self):
-        self.config = {"market": "open", "now": None, "fill_delay_ms": 0,
-                       "partial_fill": False, "rate_limit": None}
+        self.config = {"market": self.default_market, "now": None, "fill_delay_ms": 0,
+                       "partial_fill": False, "rate_limit": None, "walk": self.default_walk}
         self.account_id = str(uuid.uuid5(NS, "account"))
         self.created = dt.datetime(2024, 1, 2, 15, 0, tzinfo=UTC)
         self.cash = Decimal("100000")
         self.assets = {}
-        self.prices = {}
+        self._base_prices = {}    # the curated assets' first prices
         for sym, name, exch, cls, price, frac, short, status, attrs in ASSETS:
             a = {"id": str(uuid.uuid5(NS, "asset:" + sym)), "class": cls, "exchange": exch,
                  "symbol": sym, "name": name, "status": status, "tradable": status == "active",
@@ -230,7 +302,13 @@ class Sim:
                 a["min_trade_increment"] = "0.0001"
                 a["price_increment"] = "1" if sym == "BTC/USD" else "0.1"
             self.assets[sym] = a
-            self.prices[sym] = Decimal(price)
+            self._base_prices[sym] = Decimal(price)
+        # the price path of each symbol: segments (anchor minute, anchor price,
+        # cumulative log returns), a new one from each pin; see price_at()
+        self.paths = {}
+        self.synth = {}           # symbols synthesized on first use (listed: --assets N)
+        self.synth_contracts = {}
+        self.ledger = []          # (epoch seconds, symbol or None, qty change, cash change): replayed by history
         self.orders = []          # newest last
         self.positions = {}       # symbol -> {"qty", "cost", "lastday"}
         self.activities = []
@@ -243,6 +321,10 @@ class Sim:
                             "ptp_no_exception_entry": False, "disable_overnight_trading": False}
         self.whitelists = []
         self.transfers = []
+        for i in range(self.universe):   # --assets N: a listed universe, like Alpaca's 30,000
+            sym = "".join(chr(65 + (i // 26 ** k) % 26) for k in range(4))
+            if sym not in self.assets:
+                self.assets[sym] = self.synth_asset(sym)
         self.requests = 0
         self.request_times = []   # monotonic seconds of each API request, for max_per_minute
         self._seed_activities()
@@ -273,28 +355,157 @@ class Sim:
             self.activities.append(a)
 
     # ---------------------------------------------------------------- helpers
+    def _h(self, *parts):
+        """A stable number from the seed and the parts: synthesized metadata, never random."""
+        return int.from_bytes(hashlib.sha256(repr((self.seed,) + parts).encode()).digest()[:8], "big")
+
+    def synth_asset(self, sym):
+        """An asset for any well-formed symbol: a US ticker or a crypto pair."""
+        h = self._h("asset", sym)
+        if TICKER.fullmatch(sym):
+            short = h % 5 != 0
+            return {"id": str(uuid.uuid5(NS, "asset:" + sym)), "class": "us_equity",
+                    "exchange": ("NASDAQ", "NYSE", "ARCA", "AMEX")[h % 4], "symbol": sym,
+                    "name": "%s Corporation Common Stock" % sym.title(), "status": "active", "tradable": True,
+                    "marginable": True, "maintenance_margin_requirement": 30, "margin_requirement_long": "30",
+                    "margin_requirement_short": "100", "shortable": short, "easy_to_borrow": short and h % 3 != 0,
+                    "fractionable": h % 4 != 0, "attributes": ["has_options"] if h % 2 == 0 else [],
+                    "cusip": "%09d" % (h % 10 ** 9), "borrow_status": "easy_to_borrow" if short else "hard_to_borrow"}
+        m = PAIR.fullmatch(sym)
+        if m:
+            return {"id": str(uuid.uuid5(NS, "asset:" + sym)), "class": "crypto", "exchange": "CRYPTO",
+                    "symbol": sym, "name": "%s / %s" % m.groups(), "status": "active", "tradable": True,
+                    "marginable": False, "maintenance_margin_requirement": 100, "margin_requirement_long": "100",
+                    "margin_requirement_short": "100", "shortable": False, "easy_to_borrow": False,
+                    "fractionable": True, "attributes": [], "min_order_size": "0.0001",
+                    "min_trade_increment": "0.0001", "price_increment": "0.0001"}
+        return None
+
+    def synth_price(self, sym, a):
+        """The first price of a synthesized symbol."""
+        h = self._h("price", sym)
+        if a["class"] == "crypto":
+            if sym.endswith("/BTC"):
+                return Decimal(1 + h % 9999) / Decimal(100000)
+            return Decimal(1 + h % 9) * Decimal(10) ** (h % 6 - 2)
+        return Decimal(500 + h % 49500) / Decimal(100)
+
     def asset(self, key):
         key = unquote(key)
-        a = self.assets.get(key.upper()) or self.assets.get(key.replace("-", "/").upper())
+        up = key.upper()
+        a = self.assets.get(up) or self.assets.get(key.replace("-", "/").upper()) or self.synth.get(up)
         if a is None:
-            a = next((x for x in self.assets.values() if x["id"] == key), None)
-        if a is None and key.upper().replace("/", "").endswith("USD") and "/" not in key:
-            a = self.assets.get(key.upper()[:-3] + "/USD")
+            a = next((x for x in list(self.assets.values()) + list(self.synth.values()) if x["id"] == key), None)
+        if a is None and up.replace("/", "").endswith("USD") and "/" not in key:
+            a = self.assets.get(up[:-3] + "/USD") or self.synth.get(up[:-3] + "/USD")
         if a is None:
             c = self.contract(key)
             if c:
                 return {"id": c["id"], "symbol": c["symbol"], "class": "us_option", "exchange": "",
                         "status": "active", "tradable": True, "fractionable": False,
                         "shortable": False, "marginable": False}
+        if a is None and key == up:
+            # any well-formed symbol trades, with metadata of its own
+            a = self.synth_asset(up)
+            if a is not None:
+                self.synth[up] = a
         return a
 
+    def tick(self, a, px):
+        """A price on the symbol's grid: cents for stocks from a dollar, the asset's increment for crypto."""
+        if a["class"] == "crypto":
+            inc = Decimal(a.get("price_increment", "0.0001"))
+            return max(inc, (px / inc).to_integral_value() * inc)
+        q = Decimal("0.01") if px >= 1 else Decimal("0.0001")
+        return max(q, px.quantize(q))
+
+    def _path(self, sym, a):
+        if sym not in self.paths:
+            base = self._base_prices.get(sym)
+            if base is None:
+                base = self.synth_price(sym, a)
+            # the first segment reaches back to the start of time, flat until
+            # the simulator first saw the symbol, walking from then on
+            seg = self._segment(sym, 0, base)
+            seg["walk_from"] = int(self.now().timestamp()) // 60
+            self.paths[sym] = [seg]
+        return self.paths[sym]
+
+    def _segment(self, sym, k0, p0):
+        return {"k0": k0, "p0": Decimal(p0), "logs": [0.0],
+                "rng": random.Random("%s:%s:%d:%s" % (self.seed, sym, k0, p0))}
+
+    def pin(self, sym, px):
+        """Set a price now; the walk goes on from there (tests freeze now or turn it off)."""
+        a = self.asset(sym)
+        if a is None:
+            raise bad("unknown symbol: %s" % sym, 400)
+        segs = self._path(a["symbol"], a)
+        k = int(self.now().timestamp()) // 60
+        segs[:] = [x for x in segs if x["k0"] < k] + [self._segment(a["symbol"], k, px)]
+
+    def price_at(self, sym, t):
+        """The price at time t: a seeded random walk, one step a minute, from the last pin before t."""
+        c = self.contract(sym) if OCC.fullmatch(sym) else None
+        if c is not None:
+            return self.option_price(c, t)
+        a = self.asset(sym)
+        if a is None:
+            raise bad("no price for " + sym)
+        sym = a["symbol"]
+        segs = self._path(sym, a)
+        k = int(t.timestamp()) // 60
+        seg = next((x for x in reversed(segs) if x["k0"] <= k), segs[0])
+        start = seg.get("walk_from", seg["k0"])
+        if not self.config["walk"] or k <= start:
+            return seg["p0"]
+        sigma = SIGMA.get(a["class"], 0.0009)
+        logs = seg["logs"]
+        while len(logs) <= k - start:
+            logs.append(logs[-1] + sigma * seg["rng"].gauss(0.0, 1.0))
+        return self.tick(a, seg["p0"] * Decimal(str(math.exp(logs[k - start]))))
+
     def price(self, symbol):
-        if symbol in self.prices:
-            return self.prices[symbol]
-        c = self.contract(symbol)
-        if c:
-            return Decimal(c["close_price"])
-        raise bad("no price for " + symbol)
+        return self.price_at(symbol, self.now())
+
+    def option_price(self, c, t):
+        """An option's price from its underlying's: intrinsic value and time value."""
+        u = self.price_at(c["underlying_symbol"], t)
+        strike = Decimal(c["strike_price"])
+        intrinsic = max(Decimal(0), (u - strike) if c["type"] == "call" else (strike - u))
+        days = (dt.date.fromisoformat(c["expiration_date"]) - t.astimezone(NY).date()).days
+        return (intrinsic + u * Decimal("0.004") * Decimal(math.sqrt(max(days, 1)))).quantize(Decimal("0.01"))
+
+    def _book(self, t, sym, qty, cash):
+        """One change of a holding or of cash, for history to replay."""
+        self.ledger.append((t.timestamp(), sym, qty, cash))
+
+    def equity_at(self, t):
+        """Cash and holdings as they stood at t, valued at the prices of t."""
+        cash, held, ts = Decimal("100000"), {}, t.timestamp()
+        for at, sym, qty, dcash in self.ledger:   # in booking order, which a test's clock may reorder
+            if at > ts:
+                continue
+            cash += dcash
+            if sym:
+                held[sym] = held.get(sym, Decimal(0)) + qty
+        value = cash
+        for sym, qty in held.items():
+            if qty:
+                a = self.asset(sym)
+                value += qty * self.price_at(sym, t) * self.multiplier(a)
+        return value
+
+    def last_close(self, t=None):
+        """The most recent market close before t (default now)."""
+        local = (t or self.now()).astimezone(NY)
+        d = local.date()
+        if Market.is_trading_day(d) and local >= Market.hours(d)[1]:
+            return Market.hours(d)[1]
+        d -= dt.timedelta(days=1)
+        while not Market.is_trading_day(d):
+            d -= dt.timedelta(days=1)
+        return Market.hours(d)[1]
 
     def multiplier(self, asset):
         return Decimal(100) if asset["class"] == "us_option" else Decimal(1)
@@ -333,7 +544,8 @@ class Sim:
                 "non_marginable_buying_power": money(max(Decimal(0), self.cash - self.reserved())),
                 "options_buying_power": money(max(Decimal(0), self.cash - self.reserved())),
                 "effective_buying_power": money(bp),
-                "equity": money(equity), "last_equity": "100000", "portfolio_value": money(equity),
+                "equity": money(equity), "last_equity": money(self.equity_at(self.last_close())),
+                "portfolio_value": money(equity),
                 "long_market_value": money(long_mv), "short_market_value": money(short_mv),
                 "initial_margin": money(long_mv / 2 - short_mv / 2),
                 "maintenance_margin": money(long_mv * Decimal("0.3") - short_mv * Decimal("0.3")),
@@ -710,6 +922,7 @@ class Sim:
                 p["cost"] = px * (signed + p["qty"])
         p["qty"] += signed
         self.cash -= px * signed * mult
+        self._book(now, a["symbol"], signed, -px * signed * mult)
         if p["qty"] == 0:
             del self.positions[a["symbol"]]
         self.activities.append({
@@ -763,6 +976,7 @@ class Sim:
         a = self.asset(sym)
         mult = self.multiplier(a)
         px = self.price(sym)
+        p["lastday"] = self.price_at(sym, self.last_close())
         qty = p["qty"]
         avg = p["cost"] / qty
         mv = qty * px * mult
@@ -830,7 +1044,7 @@ class Sim:
         expiries = fridays + [dt.date(today.year + 1, 1, 15)]
         out = []
         for u in OPTION_UNDERLYINGS:
-            base = self.prices[u]
+            base = self.price(u)
             step = Decimal(5) if base < 300 else Decimal(10)
             centre = (base / step).to_integral_value() * step
             for e in expiries:
@@ -861,7 +1075,40 @@ class Sim:
         key = unquote(key or "")
         if not re.fullmatch(r"[A-Z]{1,6}\d{6}[CP]\d{8}|[0-9a-f-]{36}", key):
             return None
-        return next((c for c in self.contracts() if c["symbol"] == key or c["id"] == key), None)
+        return next((c for c in self.contracts() if c["symbol"] == key or c["id"] == key), None) \
+            or self.synth_contracts.get(key) or self.synth_contract(key)
+
+    def synth_contract(self, sym):
+        """Any OCC symbol of a listed underlying that has not expired: a contract of its own."""
+        m = OCC.fullmatch(sym)
+        if not m:
+            return None
+        root, ymd, cp, strike = m.groups()
+        u = self.asset(root)
+        if u is None or u["class"] != "us_equity":
+            return None
+        try:
+            e = dt.date(2000 + int(ymd[:2]), int(ymd[2:4]), int(ymd[4:]))
+        except ValueError:
+            return None
+        today = self.now().astimezone(NY).date()
+        if e < today or int(strike) == 0:
+            return None
+        typ = "call" if cp == "C" else "put"
+        k = Decimal(int(strike)) / 1000
+        c = {"id": str(uuid.uuid5(NS, sym)), "symbol": sym,
+             "name": "%s %s %s %s" % (root, e.strftime("%b %d %Y"), s(k), typ.capitalize()),
+             "status": "active", "tradable": True, "expiration_date": e.isoformat(),
+             "root_symbol": root, "underlying_symbol": root, "underlying_asset_id": u["id"], "type": typ,
+             "style": "american", "strike_price": s(k), "multiplier": "100", "size": "100",
+             "open_interest": str(self._h("oi", sym) % 5000), "open_interest_date": today.isoformat(),
+             "close_price_date": today.isoformat(), "ppind": True,
+             "deliverables": [{"type": "equity", "symbol": root, "asset_id": u["id"], "amount": "100",
+                               "allocation_percentage": "100", "settlement_type": "T+1",
+                               "settlement_method": "CCC", "delayed_settlement": False}]}
+        c["close_price"] = s(self.option_price(c, self.now()))
+        self.synth_contracts[sym] = self.synth_contracts[c["id"]] = c
+        return c
 
     def exercise(self, key, do_not=False):
         c = self.contract(key)
@@ -881,10 +1128,12 @@ class Sim:
         u = c["underlying_symbol"]
         shares = n * 100 * (1 if c["type"] == "call" else -1)
         strike = Decimal(c["strike_price"])
-        up = self.positions.setdefault(u, {"qty": Decimal(0), "cost": Decimal(0), "lastday": self.prices[u]})
+        up = self.positions.setdefault(u, {"qty": Decimal(0), "cost": Decimal(0), "lastday": self.price(u)})
         up["qty"] += shares
         up["cost"] += strike * shares
         self.cash -= strike * shares
+        self._book(now, c["symbol"], -n, Decimal(0))
+        self._book(now, u, shares, -strike * shares)
         if up["qty"] == 0:
             del self.positions[u]
         self.activities.append({"id": now.strftime("%Y%m%d%H%M%S%f")[:17] + "::" + str(uuid.uuid4()),
@@ -966,19 +1215,19 @@ class Sim:
                 if ok or ir == "continuous":
                     points.append(at)
                 t += step
-        equity = Decimal(self.account()["equity"])
-        base = Decimal(100000)
+        # replayed from the ledger of fills at the prices of each point;
+        # a daily point is the day's close
+        base = self.equity_at(start).quantize(Decimal("0.01"))
         ts, eq, pl, plpc = [], [], [], []
-        for i, at in enumerate(points):
-            x = at.timestamp() / 86400.0
-            e = base * (1 + Decimal(str(round(0.02 * math.sin(x / 3.0) + 0.005 * math.sin(x * 7.0), 6))))
-            if i == len(points) - 1 and at <= now and now - at < dt.timedelta(days=1):
-                e = equity
-            e = e.quantize(Decimal("0.01"))
+        for at in points:
+            when = Market.hours(at.astimezone(NY).date())[1] if timeframe == "1D" else at
+            if at > now:
+                break
+            e = self.equity_at(min(when, now)).quantize(Decimal("0.01"))
             ts.append(int(at.timestamp()))
             eq.append(float(e))
             pl.append(float((e - base).quantize(Decimal("0.01"))))
-            plpc.append(float(((e - base) / base).quantize(Decimal("1e-6"))))
+            plpc.append(float(((e - base) / base).quantize(Decimal("1e-6"))) if base else 0.0)
         return {"timestamp": ts, "equity": eq, "profit_loss": pl, "profit_loss_pct": plpc,
                 "base_value": float(base), "base_value_asof": (start.astimezone(NY).date()).isoformat(),
                 "timeframe": timeframe, "cashflow": {}}
@@ -1083,6 +1332,10 @@ class Sim:
             ("GET", r"/v2/stocks/(?P<sym>[^/]+)/trades/latest", lambda sym: self.r_latest_trade(sym)),
             ("GET", r"/v1beta3/crypto/us/latest/trades", lambda: self.r_latest_trades(query)),
             ("GET", r"/v1beta1/options/trades/latest", lambda: self.r_latest_trades(query)),
+            ("GET", r"/v2/stocks/quotes/latest", lambda: self.r_latest_quotes(query)),
+            ("GET", r"/v1beta3/crypto/us/latest/quotes", lambda: self.r_latest_quotes(query)),
+            ("GET", r"/v2/stocks/bars", lambda: self.r_bars(query)),
+            ("GET", r"/v1beta3/crypto/us/bars", lambda: self.r_bars(query)),
         ]
         known_path = False
         for m, pattern, fn in routes:
@@ -1131,8 +1384,10 @@ class Sim:
         end = parse_date(q["end"], "end") if q.get("end") else today + dt.timedelta(days=365)
         if q.get("date_type"):
             one_of(q["date_type"], ("TRADING", "SETTLEMENT"), "date_type")
-        start = max(start, dt.date(2025, 1, 1))
-        end = min(end, dt.date(2027, 12, 31))
+        # the calendar is computed by the NYSE's rules, so any year works; with
+        # no start given it begins in 2025, to keep the answer short
+        start = max(start, dt.date(2025, 1, 1) if not q.get("start") else dt.date(1970, 1, 1))
+        end = min(end, dt.date(2100, 12, 31))
         settlement = q.get("date_type") == "SETTLEMENT"
         out = []
         # with SETTLEMENT, start and end bound the settlement date, which trails by days
@@ -1448,11 +1703,12 @@ class Sim:
         p = self.positions[asset + "/USD"]
         avg = p["cost"] / p["qty"]
         p["qty"] -= amount + fee
+        self._book(self.now(), asset + "/USD", -(amount + fee), Decimal(0))
         p["cost"] = avg * p["qty"]
         if p["qty"] == 0:
             del self.positions[asset + "/USD"]
         t = {"id": str(uuid.uuid4()), "direction": "OUTGOING", "status": "PROCESSING",
-             "amount": s(amount), "usd_value": money(amount * self.prices[asset + "/USD"]),
+             "amount": s(amount), "usd_value": money(amount * self.price(asset + "/USD")),
              "network_fee": s(fee), "fees": "0", "chain": chain, "asset": asset,
              "from_address": self.wallet(asset)["address"], "to_address": body["address"],
              "created_at": iso(self.now())}
@@ -1505,12 +1761,10 @@ class Sim:
                 if self.config["now"]:
                     self.now()
                 return self.config
-            if path == "/_sim/prices" and method == "POST":
-                for k, v in self.obj(body).items():
-                    if k not in self.prices:
-                        raise bad("unknown symbol: %s" % k, 400)
-                    self.prices[k] = D(v, k)
-                return {k: s(v) for k, v in self.prices.items()}
+            if path == "/_sim/prices" and method in ("GET", "POST"):
+                for k, v in (self.obj(body) if method == "POST" else {}).items():
+                    self.pin(k, D(v, k))
+                return {k: s(self.price(k)) for k in sorted(self.paths)}
             if path == "/_sim/faults" and method == "POST":
                 f = self.obj(body)
                 f.setdefault("times", 1)
@@ -1531,6 +1785,27 @@ class Sim:
                 return {"ok": True}
         raise ApiError(404, E_NOT_FOUND, "endpoint not found")
 
+    STATE_KEYS = ("config", "account_id", "created", "cash", "assets", "_base_prices", "paths", "synth",
+                  "synth_contracts", "ledger", "orders", "positions", "activities", "watchlists", "dne",
+                  "acct_config", "whitelists", "transfers")
+
+    def save_state(self):
+        """--state FILE: the paper account, kept across restarts (written whole, then renamed)."""
+        if not self.state_file:
+            return
+        state = {k: getattr(self, k) for k in self.STATE_KEYS}
+        tmp = self.state_file + ".tmp"
+        with open(tmp, "wb") as f:
+            pickle.dump({"version": 1, "state": state}, f)
+        os.replace(tmp, self.state_file)
+
+    def load_state(self):
+        with open(self.state_file, "rb") as f:
+            saved = pickle.load(f)
+        if saved.get("version") == 1:
+            for k, v in saved["state"].items():
+                setattr(self, k, v)
+
     def trade(self, symbol):
         """The latest trade of a symbol at the simulator's price, as Market Data shows it."""
         try:
@@ -1543,6 +1818,52 @@ class Sim:
         symbols = [x for x in self.need(q, "symbols").split(",") if x]
         trades = {sym: t for sym in symbols for t in [self.trade(sym)] if t is not None}
         return {"trades": trades}
+
+    def quote(self, symbol):
+        """The latest quote: a bid and an ask a spread around the price."""
+        try:
+            px = self.price(symbol)
+        except ApiError:
+            return None
+        half = max(Decimal("0.01"), (px * Decimal("0.0002")).quantize(Decimal("0.01"))) if px >= 1 \
+            else (px * Decimal("0.0005"))
+        return {"t": iso(self.now()), "bp": float(px - half), "bs": 3, "ap": float(px + half), "as": 2,
+                "bx": "V", "ax": "V", "c": ["R"], "z": "C"}
+
+    def r_latest_quotes(self, q):
+        symbols = [x for x in self.need(q, "symbols").split(",") if x]
+        return {"quotes": {sym: qt for sym in symbols for qt in [self.quote(sym)] if qt is not None}}
+
+    def bars(self, sym, q):
+        """Bars from the price path: open, high, low and close of each period's minutes."""
+        frames = {"1Min": 60, "5Min": 300, "15Min": 900, "30Min": 1800, "1Hour": 3600, "1Day": 86400}
+        tf = q.get("timeframe", "1Day")
+        one_of(tf, tuple(frames), "timeframe")
+        step = frames[tf]
+        end = parse_time(q["end"], "end") if q.get("end") else self.now()
+        start = parse_time(q["start"], "start") if q.get("start") else end - dt.timedelta(seconds=step * 30)
+        if start >= end:
+            raise bad("end should be after start", 400)
+        limit = int(q.get("limit", "1000"))
+        out = []
+        t = int(start.timestamp()) // step * step
+        while t < end.timestamp() and len(out) < limit:
+            minutes = [self.price_at(sym, dt.datetime.fromtimestamp(m, UTC))
+                       for m in range(t, min(t + step, int(end.timestamp()) + 1), 60 if step < 86400 else 3600)]
+            if minutes:
+                out.append({"t": iso(dt.datetime.fromtimestamp(t, UTC)), "o": float(minutes[0]),
+                            "h": float(max(minutes)), "l": float(min(minutes)), "c": float(minutes[-1]),
+                            "v": 1000 + self._h("v", sym, t) % 9000, "n": 10 + self._h("n", sym, t) % 90,
+                            "vw": float(sum(minutes) / len(minutes))})
+            t += step
+        return out
+
+    def r_bars(self, q):
+        symbols = [x for x in self.need(q, "symbols").split(",") if x]
+        for sym in symbols:
+            if self.asset(sym) is None:
+                raise bad("invalid symbol: %s" % sym, 400)
+        return {"bars": {sym: self.bars(sym, q) for sym in symbols}, "next_page_token": None}
 
     def r_latest_trade(self, sym):
         t = self.trade(sym)
@@ -1635,7 +1956,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(400, {"code": E_INVALID, "message": "request body format is invalid"})
         try:
             if path.startswith("/_sim/"):
-                return self.send_json(200, sim.control(self.command, path, body))
+                answer = sim.control(self.command, path, body)
+                with sim.lock:
+                    sim.save_state()
+                return self.send_json(200, answer)
             with sim.lock:
                 sim.requests += 1   # every request that reached the API, answered or not
                 sim.request_times.append(time.monotonic())
@@ -1662,6 +1986,9 @@ class Handler(BaseHTTPRequestHandler):
                 return self.drop()
             if fault and fault.get("after") and answers(fault):
                 return self.send_fault(fault)
+            if self.command != "GET":
+                with sim.lock:
+                    sim.save_state()
             if result is NO_CONTENT:
                 return self.send_json(204, None)
             if result is EMPTY_OK or result is None:
@@ -1767,11 +2094,20 @@ def main():
     ap.add_argument("--key-id", default=os.environ.get("ALPACA_SIM_KEY_ID", "PKSIMULATOR0000000001"))
     ap.add_argument("--secret-key", default=os.environ.get("ALPACA_SIM_SECRET_KEY", "sim-secret-0000000000000000000000000000"))
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--seed", type=int, default=1, help="the random walk's seed (default 1)")
+    ap.add_argument("--market", choices=("auto", "open", "closed"), default="auto",
+                    help="auto: the NYSE calendar (the default); open or closed: pinned, as tests want it")
+    ap.add_argument("--static-prices", action="store_true",
+                    help="prices move only through /_sim/prices (tests); by default they walk")
+    ap.add_argument("--assets", type=int, default=0, metavar="N",
+                    help="also list N synthesized assets in /v2/assets (Alpaca lists about 30,000)")
+    ap.add_argument("--state", metavar="FILE", help="keep the paper account in FILE across restarts")
     args = ap.parse_args()
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         sys.exit("the simulator listens on loopback only")
     srv = Server((args.host, args.port), Handler)
-    srv.sim = Sim(args.key_id, args.secret_key)
+    srv.sim = Sim(args.key_id, args.secret_key, seed=args.seed, market=args.market,
+                  walk=not args.static_prices, universe=args.assets, state_file=args.state)
     srv.verbose = args.verbose
     port = srv.server_address[1]
     if args.port_file:

@@ -109,7 +109,7 @@ class SimulatorConformance(unittest.TestCase):
         cls.latest = load("trading-api-latest.json")
         cls.validator = Validator(cls.latest)
         cls.server = alpaca_sim.Server(("127.0.0.1", 0), alpaca_sim.Handler)
-        cls.server.sim = alpaca_sim.Sim(KEY, SECRET)
+        cls.server.sim = alpaca_sim.Sim(KEY, SECRET, market="open", walk=False)
         cls.server.verbose = False
         threading.Thread(target=cls.server.serve_forever, daemon=True).start()
         cls.base = "http://127.0.0.1:%d" % cls.server.server_address[1]
@@ -266,9 +266,9 @@ class SimulatorConformance(unittest.TestCase):
         c("POST", "/v2/orders", {"symbol": "AAPL", "qty": "1", "side": "buy", "type": "limit",
                                  "time_in_force": "day"}, expect=422)
         c("GET", "/v2/orders/00000000-0000-4000-8000-000000000000", expect=404)
-        c("GET", "/v2/assets/NOPE", expect=404)
+        c("GET", "/v2/assets/NOPE99", expect=404)   # not a well-formed ticker: no such asset
         c("GET", "/v2/positions/AAPL", expect=404)
-        c("GET", "/v2/options/contracts/AAPL261218C00999000", expect=404)
+        c("GET", "/v2/options/contracts/AAPL201218C00999000", expect=404)   # expired: no such contract
         c("POST", "/v2/positions/AAPL261218C00150000/exercise", expect=403)
         c("GET", "/v2/watchlists/00000000-0000-4000-8000-000000000000", expect=404)
         c("GET", "/v2/corporate_actions/announcements?ca_types=Dividend&since=2026-01-01&until=2026-12-31", expect=422)
@@ -351,13 +351,145 @@ class SimulatorConformance(unittest.TestCase):
         self.assertEqual(sorted(wanted - self.seen), [])
 
 
+class SimulatorAsAMarket(unittest.TestCase):
+    """What issue 11 asks of the simulator, each on a simulator of its own."""
+
+    def sim(self, **kw):
+        return alpaca_sim.Sim(KEY, SECRET, **kw)
+
+    def test_any_well_formed_symbol_trades(self):
+        sim = self.sim(market="open", walk=False)
+        o = sim.handle("POST", "/v2/orders", {}, {"symbol": "NVDA", "qty": "5", "side": "buy", "type": "market",
+                                                   "time_in_force": "day"})
+        sim.advance()             # orders fill as the next request comes in
+        o = sim.public_order(sim.find_order(o["id"]))
+        self.assertEqual((o["symbol"], o["status"], o["filled_qty"]), ("NVDA", "filled", "5"))
+        a = sim.handle("GET", "/v2/assets/NVDA", {}, None)
+        self.assertEqual(a, self.sim().handle("GET", "/v2/assets/NVDA", {}, None), "metadata is deterministic")
+        for sym in ("DOGE/USD", "ETH/USDT", "SOL/BTC"):
+            self.assertEqual(sim.handle("GET", "/v2/assets/" + sym, {}, None)["class"], "crypto")
+        occ = "NVDA%sC00100000" % (sim.now().date() + alpaca_sim.dt.timedelta(days=30)).strftime("%y%m%d")
+        self.assertEqual(sim.handle("GET", "/v2/options/contracts/" + occ, {}, None)["underlying_symbol"], "NVDA")
+        for bad in ("NOPE99", "TOOLONGX", "BTC/EUR", "AAPL201218C00150000"):
+            with self.assertRaises(alpaca_sim.ApiError):
+                sim.handle("GET", "/v2/assets/" + bad, {}, None)
+        self.assertEqual(len(self.sim(universe=300).handle("GET", "/v2/assets", {}, None)), 309)
+
+    def test_clock_follows_the_nyse_calendar(self):
+        sim = self.sim()
+        cases = [("2026-11-26T06:00:00Z", False),   # 01:00 New York on Thanksgiving
+                 ("2026-11-27T17:30:00Z", True),    # the day after: open until 13:00
+                 ("2026-11-27T18:30:00Z", False),
+                 ("2030-04-19T15:00:00Z", False),   # Good Friday 2030, from Easter
+                 ("2030-04-18T15:00:00Z", True),
+                 ("2027-06-18T15:00:00Z", False),   # Juneteenth on a Saturday, kept on Friday
+                 ("2033-12-30T15:00:00Z", True)]    # New Year's Day 2034 is a Sunday: Monday off, Friday open
+        for now, is_open in cases:
+            sim.config["now"] = now
+            self.assertEqual(sim.handle("GET", "/v2/clock", {}, None)["is_open"], is_open, now)
+        self.assertIn(alpaca_sim.dt.date(2034, 1, 2), alpaca_sim.nyse_holidays(2034))
+        days = sim.handle("GET", "/v2/calendar", {"start": "2041-12-22", "end": "2041-12-27"}, None)
+        self.assertEqual([d["date"] for d in days], ["2041-12-23", "2041-12-24", "2041-12-26", "2041-12-27"])
+        self.assertEqual(days[1]["close"], "13:00")
+        # crypto trades around the clock
+        sim.config["now"] = "2026-11-26T06:00:00Z"
+        o = sim.handle("POST", "/v2/orders", {}, {"symbol": "BTC/USD", "qty": "0.01", "side": "buy",
+                                                   "type": "market", "time_in_force": "gtc"})
+        sim.advance()
+        self.assertEqual(sim.public_order(sim.find_order(o["id"]))["status"], "filled")
+
+    def test_prices_walk_and_orders_fill_over_time(self):
+        sim = self.sim(market="open", seed=7)
+        sim.config["now"] = "2026-11-25T15:00:00Z"
+        p0 = sim.price("AAPL")
+        self.assertEqual(p0, sim.price("AAPL"), "a frozen now pins the price")
+        sim.config["now"] = "2026-11-25T16:00:00Z"
+        p1 = sim.price("AAPL")
+        self.assertNotEqual(p0, p1)
+        self.assertEqual(p1, p1.quantize(alpaca_sim.Decimal("0.01")), "stock prices tick in cents")
+        twin = self.sim(market="open", seed=7)
+        twin.config["now"] = "2026-11-25T15:00:00Z"
+        twin.price("AAPL")
+        twin.config["now"] = "2026-11-25T16:00:00Z"
+        self.assertEqual(twin.price("AAPL"), p1, "the same seed walks the same path")
+        # a limit order below the price fills once the walk reaches it
+        sim.pin("AAPL", alpaca_sim.Decimal("150"))
+        o = sim.handle("POST", "/v2/orders", {}, {"symbol": "AAPL", "qty": "1", "side": "buy", "type": "limit",
+                                                   "limit_price": "149", "time_in_force": "gtc"})
+        t = alpaca_sim.parse_time("2026-11-25T16:00:00Z", "t")
+        for minutes in range(1, 60 * 24 * 30):
+            sim.config["now"] = alpaca_sim.iso(t + alpaca_sim.dt.timedelta(minutes=minutes))
+            sim.advance()
+            if sim.find_order(o["id"])["status"] == "filled":
+                break
+        self.assertEqual(sim.find_order(o["id"])["status"], "filled")
+        self.assertLessEqual(alpaca_sim.Decimal(sim.find_order(o["id"])["filled_avg_price"]), 149)
+
+    def test_the_account_follows_the_prices(self):
+        sim = self.sim(market="open", walk=False)
+        sim.config["now"] = "2026-11-24T15:00:00Z"
+        sim.handle("POST", "/v2/orders", {}, {"symbol": "AAPL", "qty": "10", "side": "buy", "type": "market",
+                                               "time_in_force": "day"})
+        sim.advance()
+        sim.config["now"] = "2026-11-25T15:00:00Z"
+        sim.pin("AAPL", alpaca_sim.Decimal("160"))
+        acct = sim.handle("GET", "/v2/account", {}, None)
+        self.assertEqual((acct["equity"], acct["last_equity"]), ("100100", "100000"))
+        pos = sim.handle("GET", "/v2/positions/AAPL", {}, None)
+        self.assertEqual((pos["market_value"], pos["unrealized_pl"], pos["lastday_price"]), ("1600", "100", "150"))
+        h = sim.handle("GET", "/v2/account/portfolio/history", {"period": "1W", "timeframe": "1D"}, None)
+        self.assertEqual(h["equity"][-1], 100100.0)
+        self.assertEqual(h["equity"][0], 100000.0, "replayed: before the fill the account was cash")
+
+    def test_market_data_quotes_and_bars(self):
+        md = load("market-data-api.json")
+        v = Validator(md)
+        sim = self.sim(market="open", seed=3)
+        sim.config["now"] = "2026-11-25T15:00:00Z"
+        sim.price("AAPL")
+        sim.config["now"] = "2026-11-25T18:00:00Z"
+        for path, template, q in (
+                ("/v2/stocks/quotes/latest", "/v2/stocks/quotes/latest", {"symbols": "AAPL,NVDA"}),
+                ("/v2/stocks/bars", "/v2/stocks/bars", {"symbols": "AAPL", "timeframe": "1Hour",
+                                                        "start": "2026-11-25T15:00:00Z"}),
+                ("/v1beta3/crypto/us/bars", "/v1beta3/crypto/{loc}/bars", {"symbols": "BTC/USD", "timeframe": "1Day"})):
+            payload = json.loads(json.dumps(sim.handle("GET", path, q, None)))
+            errors = []
+            v.check(md["paths"][template]["get"]["responses"]["200"]["content"]["application/json"]["schema"],
+                    payload, "GET " + template, errors)
+            self.assertEqual(errors, [], "\n".join(errors[:10]))
+        bars = sim.handle("GET", "/v2/stocks/bars", {"symbols": "AAPL", "timeframe": "1Hour",
+                                                       "start": "2026-11-25T15:00:00Z"}, None)["bars"]["AAPL"]
+        self.assertEqual(len(bars), 3)
+        self.assertTrue(all(b["l"] <= min(b["o"], b["c"]) <= max(b["o"], b["c"]) <= b["h"] for b in bars))
+        q = sim.handle("GET", "/v2/stocks/quotes/latest", {"symbols": "AAPL"}, None)["quotes"]["AAPL"]
+        self.assertLess(q["bp"], float(sim.price("AAPL")))
+        self.assertGreater(q["ap"], float(sim.price("AAPL")))
+
+    def test_state_survives_a_restart(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            f = os.path.join(d, "paper.state")
+            sim = self.sim(market="open", walk=False, state_file=f)
+            o = sim.handle("POST", "/v2/orders", {}, {"symbol": "MSFT", "qty": "2", "side": "buy", "type": "market",
+                                                       "time_in_force": "day"})
+            sim.advance()
+            sim.save_state()
+            again = self.sim(market="open", walk=False, state_file=f)
+            self.assertEqual(again.find_order(o["id"])["status"], "filled")
+            self.assertEqual(again.handle("GET", "/v2/positions/MSFT", {}, None)["qty"], "2")
+            self.assertEqual(again.cash, sim.cash)
+
+
 class Summary(unittest.TextTestResult):
     pass
 
 
 if __name__ == "__main__":
     runner = unittest.TextTestRunner(verbosity=2, resultclass=Summary)
-    result = runner.run(unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorConformance))
+    suite = unittest.TestSuite([unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorConformance),
+                                unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorAsAMarket)])
+    result = runner.run(suite)
     failed = len(result.failures) + len(result.errors)
     print("simulator: %d passed, %d failed" % (result.testsRun - failed, failed))
     sys.exit(1 if failed else 0)

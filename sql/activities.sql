@@ -52,6 +52,15 @@ FROM alpaca_portfolio_history(period => '1M');
 SELECT count(*) AS points, min(timeframe) AS timeframe FROM alpaca_portfolio_history(period => '1D');
 SELECT count(*) AS points FROM alpaca_portfolio_history(period => '1D', timeframe => '1H', intraday_reporting => 'continuous');
 SELECT count(*) AS points FROM alpaca_portfolio_history(start => '2026-11-02', "end" => '2026-11-06 23:59', timeframe => '1D');
+-- history is replayed from fills and prices: buy 100 AAPL at 150, and let
+-- the price fall to 100 before the close
+SELECT status FROM alpaca_place_order('AAPL', qty => 100, side => 'buy', type => 'limit', limit_price => 150);
+SELECT qty, avg_entry_price FROM alpaca_positions() WHERE symbol = 'AAPL';  -- (fills as the next request comes in)
+SELECT sim('config', '{"now": "2026-11-25T15:30:00Z"}') ->> 'now' AS at;
+SELECT sim('prices', '{"AAPL": "100"}') ->> 'AAPL' AS aapl;
+SELECT sim('config', '{"now": "2026-11-25T21:30:00Z"}') ->> 'now' AS after_the_close;
+SELECT "timestamp"::date AS day, equity, profit_loss FROM alpaca_portfolio_history(period => '1W', timeframe => '1D')
+ORDER BY "timestamp" DESC LIMIT 2;
 -- a 2 % drawdown check is one query
 SELECT max(peak - equity) / max(peak) > 0.02 AS drew_down_2pct
 FROM (SELECT equity, max(equity) OVER (ORDER BY "timestamp") AS peak

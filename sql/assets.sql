@@ -19,8 +19,8 @@ CREATE TEMP TABLE my_targets (symbol text PRIMARY KEY, target numeric);
 INSERT INTO my_targets VALUES ('AAPL', 0.5), ('SPY', 0.5), ('XYZ', 0);
 SELECT t.symbol, a.tradable FROM my_targets t LEFT JOIN alpaca_assets() a USING (symbol) ORDER BY 1;
 -- errors
-SELECT * FROM alpaca_asset('NOPE');
-SELECT sqlstate_of($$SELECT alpaca_asset('NOPE')$$);
+SELECT * FROM alpaca_asset('NOPE99');
+SELECT sqlstate_of($$SELECT alpaca_asset('NOPE99')$$);
 SELECT * FROM alpaca_asset('');
 SELECT alpaca_asset(NULL) IS NULL AS strict;
 SELECT * FROM alpaca_assets(status => 'delisted');

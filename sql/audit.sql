@@ -59,7 +59,7 @@ SELECT pg_sleep(0.3);
 SELECT function, outcome, status, error IS NOT NULL AS has_error FROM alpaca_audit
 WHERE function = 'alpaca_create_watchlist' ORDER BY id DESC LIMIT 1;
 -- refused by Alpaca: answered, with its status and words
-SELECT alpaca_place_order('ZZZZ', qty => 1, side => 'buy', client_order_id => 'audit-refused');
+SELECT alpaca_place_order('ZZZZZZ', qty => 1, side => 'buy', client_order_id => 'audit-refused');
 SELECT settled('audit-refused');
 SELECT outcome, status, error FROM alpaca_audit WHERE client_order_id = 'audit-refused';
 -- no key is ever in it

@@ -9,7 +9,7 @@ SELECT alpaca_stat_reset();
 SELECT count(*) FROM alpaca_positions();
 SELECT symbol FROM alpaca_asset('AAPL');
 SELECT symbol FROM alpaca_asset('MSFT');
-SELECT sqlstate_of($$SELECT alpaca_asset('NOPE')$$);
+SELECT sqlstate_of($$SELECT alpaca_asset('NOPE99')$$);
 SELECT endpoint, calls, errors, retries, rate_limited, mean_ms >= 0 AS timed, max_ms >= mean_ms AS max_at_least_mean
 FROM alpaca_stat_endpoints WHERE endpoint LIKE 'GET /v2/assets%' OR endpoint LIKE 'GET /v2/positions%' ORDER BY 1;
 

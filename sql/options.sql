@@ -38,8 +38,8 @@ SELECT * FROM alpaca_option_contracts(expiration_date => '2026-12-04', expiratio
 SELECT * FROM alpaca_option_contracts(expiration_date_gte => '2026-12-31', expiration_date_lte => '2026-12-01');
 SELECT * FROM alpaca_option_contracts(underlying_symbols => ARRAY['AAPL,SPY']);
 SELECT * FROM alpaca_option_contract('');
-SELECT * FROM alpaca_option_contract('AAPL261204C09990000');
-SELECT sqlstate_of($$SELECT alpaca_option_contract('AAPL261204C09990000')$$);
+SELECT * FROM alpaca_option_contract('AAPL201204C09990000');
+SELECT sqlstate_of($$SELECT alpaca_option_contract('AAPL201204C09990000')$$);
 --
 -- buy a call, then exercise: the option becomes 100 shares at the strike
 --

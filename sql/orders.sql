@@ -91,7 +91,7 @@ SELECT (sim('state') ->> 'requests')::int - n AS requests_sent FROM requests_bef
 SELECT alpaca_place_order('AAPL', qty => 100000, side => 'buy');
 SELECT alpaca_place_order('GME', qty => 10, side => 'sell');
 SELECT alpaca_place_order('GME', qty => 0.5, side => 'buy');
-SELECT alpaca_place_order('ZZZZ', qty => 1, side => 'buy');
+SELECT alpaca_place_order('ZZZZZZ', qty => 1, side => 'buy');
 SELECT alpaca_place_order('OLDCO', qty => 1, side => 'buy');
 SELECT alpaca_place_order('AAPL', qty => 1, side => 'buy', client_order_id => 'limit-1');
 SELECT sqlstate_of($$SELECT alpaca_place_order('AAPL', qty => 100000, side => 'buy')$$);

@@ -41,7 +41,7 @@ SELECT * FROM alpaca_watchlist('00000000-0000-4000-8000-000000000000');
 SELECT * FROM alpaca_watchlist_by_name('nope');
 SELECT sqlstate_of($$SELECT alpaca_watchlist_by_name('nope')$$);
 SELECT alpaca_create_watchlist('index');
-SELECT alpaca_create_watchlist('bad', ARRAY['NOPE']);
+SELECT alpaca_create_watchlist('bad', ARRAY['NOPE99']);
 SELECT alpaca_add_to_watchlist_by_name('index', 'SPY');
 \set VERBOSITY terse
 SELECT alpaca_remove_from_watchlist((SELECT id FROM wl), 'GME');
