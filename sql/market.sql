@@ -20,3 +20,14 @@ SELECT * FROM alpaca_calendar('2026-11-30', '2026-11-01');
 SELECT * FROM alpaca_calendar(date_type => 'HOLIDAY');
 SELECT * FROM alpaca_calendar('infinity', NULL);
 RESET TimeZone;
+-- the simulator as a market: Alpaca's own catalogue example trades, and the
+-- calendar holds for any year (Good Friday 2030, from Easter, is closed;
+-- Christmas Eve 2041 closes early)
+SELECT sim('config', '{"market": "open", "now": null}') ->> 'market' AS market;
+SELECT symbol, qty, side, status FROM alpaca_place_order('NVDA', qty => 5, side => 'buy');
+SELECT symbol, qty FROM alpaca_positions() WHERE symbol = 'NVDA';
+SELECT date, open, close FROM alpaca_calendar('2030-04-17', '2030-04-22');
+SELECT date, close FROM alpaca_calendar('2041-12-23', '2041-12-27');
+-- at 01:00 New York on Thanksgiving the calendar says closed (the tests pin the market open)
+SELECT sim('config', '{"market": "auto", "now": "2026-11-26T06:00:00Z"}') ->> 'market' AS market;
+SELECT is_open, next_open FROM alpaca_clock();
