@@ -8,7 +8,7 @@ PGFILEDESC = "alpaca - Alpaca Trading API v2 from SQL"
 # one file per concern: plumbing first, then one file per API area
 OBJS = \
 	src/alpaca.o src/guc.o src/log_filter.o src/http.o src/errors.o \
-	src/encoding.o src/rows.o src/jsonb.o src/api.o src/risk.o src/audit.o src/budget.o \
+	src/encoding.o src/rows.o src/jsonb.o src/api.o src/risk.o src/audit.o src/budget.o src/declared.o \
 	src/account.o src/calendar.o src/assets.o src/orders.o src/positions.o \
 	src/watchlists.o src/activities.o src/portfolio.o src/options.o \
 	src/corporate_actions.o src/crypto.o
@@ -16,7 +16,7 @@ OBJS = \
 # the regression suites run in this order against a live simulator
 REGRESS = setup account market assets orders positions watchlists activities options \
 	corporate_actions crypto errors secrets cancel hostile paging encoding keys paths \
-	placement limits audit budget upgrade spec_coverage
+	placement limits audit budget current_api upgrade spec_coverage
 REGRESS_OPTS = --load-extension=alpaca
 
 PG_CPPFLAGS = -Isrc -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror

@@ -15,6 +15,8 @@ SQL
 }
 ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 read -r clock_ms _ < <(measure "SELECT is_open FROM alpaca_clock()" 5000)
+read -r hand_ms _ < <(measure "SELECT count(*) FROM alpaca_crypto_wallets()" 5000)
+read -r declared_ms _ < <(measure "SELECT count(*) FROM alpaca_perp_wallets()" 5000)
 read -r lexer_ms lexer_mb < <(measure "SELECT t::json IS NOT NULL FROM body" 9)
 read -r assets_ms assets_mb < <(measure "SELECT count(*) FROM alpaca_assets()" 9)
 read -r jtr_ms jtr_mb < <(measure "SELECT count(*) FROM body, jsonb_to_recordset(t::jsonb) AS x($cols)" 9)
@@ -31,6 +33,13 @@ One small call, one connection kept alive (static server on loopback)
 | --- | ---: | ---: |
 | raw libcurl GET /v2/clock | $RAW_CLOCK_MS | 1 |
 | alpaca_clock() | $clock_ms | $(ratio "$clock_ms" "$RAW_CLOCK_MS")x |
+
+The same one-wallet answer, written in C and declared (a table row and one entry point)
+
+| function | ms per call | |
+| --- | ---: | ---: |
+| alpaca_crypto_wallets() (hand-written C) | $hand_ms | 1 |
+| alpaca_perp_wallets() (declared) | $declared_ms | $(ratio "$declared_ms" "$hand_ms")x |
 
 The audit trail (place + cancel a limit order against the simulator: two state-changing calls)
 

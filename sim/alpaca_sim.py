@@ -321,6 +321,16 @@ class Sim:
                             "ptp_no_exception_entry": False, "disable_overnight_trading": False}
         self.whitelists = []
         self.transfers = []
+        self.locates = []
+        self.leverage = {}
+        self.perp_whitelists = []
+        # the perpetuals wallet starts with one deposit of collateral
+        self.perp_transfers = [{"id": str(uuid.uuid5(NS, "perp-deposit")), "direction": "INCOMING",
+                                "status": "COMPLETE", "amount": "10000", "usd_value": "10000",
+                                "network_fee": "0", "fees": "0", "chain": "ARB", "asset": "USDC",
+                                "from_address": "0x" + "ab" * 20, "to_address": "0x" + uuid.uuid5(NS, "perp").hex
+                                + "00000000", "tx_hash": "0x" + "cd" * 32, "created_at": iso(self.created)}]
+        self.tokenization = []
         for i in range(self.universe):   # --assets N: a listed universe, like Alpaca's 30,000
             sym = "".join(chr(65 + (i // 26 ** k) % 26) for k in range(4))
             if sym not in self.assets:
@@ -835,7 +845,7 @@ class Sim:
         """Fill what the simulated prices allow; called before every API request."""
         now = self.now()
         is_open = self.market_open()
-        for w in self.whitelists:
+        for w in self.whitelists + self.perp_whitelists:
             w["status"] = "APPROVED"
         for o in list(self.orders):
             if o["status"] not in ("accepted", "new", "partially_filled"):
@@ -1279,6 +1289,28 @@ class Sim:
     # ------------------------------------------------------------- dispatcher
     def handle(self, method, path, query, body):
         routes = [
+            ("GET", r"/v3/clock", lambda: self.r_v3_clock(query)),
+            ("GET", r"/v3/calendar/(?P<market>[^/]+)", lambda market: self.r_v3_calendar(market, query)),
+            ("GET", r"/v1/locates", lambda: self.r_locates(query)),
+            ("POST", r"/v1/locates", lambda: Created(self.r_create_locate(self.obj(body)))),
+            ("GET", r"/v1/locates/quotes", lambda: self.r_locate_quotes(query)),
+            ("GET", r"/v1/locates/(?P<i>[^/]+)", self.r_locate),
+            ("GET", r"/v2/assets/fixed_income/us_corporates", lambda: self.r_corporates(query)),
+            ("GET", r"/v2/assets/fixed_income/us_treasuries", lambda: self.r_treasuries(query)),
+            ("GET", r"/v2/perpetuals/account_vitals", self.r_perp_vitals),
+            ("GET", r"/v2/perpetuals/leverage", lambda: self.r_perp_leverage(query)),
+            ("POST", r"/v2/perpetuals/leverage", lambda: self.r_set_perp_leverage(query)),
+            ("GET", r"/v2/perpetuals/wallets", self.perp_wallet),
+            ("GET", r"/v2/perpetuals/wallets/fees/estimate", lambda: {"fee": "0.5"}),
+            ("GET", r"/v2/perpetuals/wallets/transfers", lambda: list(reversed(self.perp_transfers))),
+            ("POST", r"/v2/perpetuals/wallets/transfers", lambda: self.r_perp_transfer_new(self.obj(body))),
+            ("GET", r"/v2/perpetuals/wallets/transfers/(?P<i>[^/]+)", self.r_perp_transfer),
+            ("GET", r"/v2/perpetuals/wallets/whitelists", lambda: list(self.perp_whitelists)),
+            ("POST", r"/v2/perpetuals/wallets/whitelists", lambda: self.r_perp_whitelist(self.obj(body))),
+            ("DELETE", r"/v2/perpetuals/wallets/whitelists/(?P<i>[^/]+)", lambda i: self.r_unwhitelist(i, self.perp_whitelists)),
+            ("POST", r"/v2/tokenization/mint", lambda: self.r_mint(self.obj(body))),
+            ("GET", r"/v2/tokenization/requests", lambda: self.r_tokenization(query)),
+            ("GET", r"/v2beta1/events/activities", lambda: self.r_events(query)),
             ("GET", r"/v2/account", self.r_account),
             ("GET", r"/v2/account/configurations", lambda: self.acct_config),
             ("PATCH", r"/v2/account/configurations", lambda: self.patch_config(self.obj(body))),
@@ -1731,11 +1763,12 @@ class Sim:
         self.whitelists.append(w)
         return dict(w)
 
-    def r_unwhitelist(self, i):
-        w = next((x for x in self.whitelists if x["id"] == i), None)
+    def r_unwhitelist(self, i, listed=None):
+        listed = self.whitelists if listed is None else listed   # or the perpetuals' own
+        w = next((x for x in listed if x["id"] == i), None)
         if w is None:
             raise ApiError(404, E_NOT_FOUND, "whitelisted address not found")
-        self.whitelists.remove(w)
+        listed.remove(w)
         return EMPTY_OK
 
     def r_fee(self, q):
@@ -1745,6 +1778,318 @@ class Sim:
         if q.get("amount"):
             D(q["amount"], "amount")
         return {"fee": "0", "network_fee": "0.0001" if asset == "BTC" else "0.001"}
+
+    # ------------------------------------------- the rest of the current API
+    # Operations Alpaca's current file added to the first 46: the v3 clock
+    # and calendar, short-sale locates, the fixed income lists, perpetuals,
+    # tokenization, and the activity event stream.  Shapes follow
+    # trading-api-latest.json; test_sim checks every answer against it.
+
+    V3_MARKETS = {"NYSE": ("NYSE", "New York Stock Exchange", "XNYS", "America/New_York"),
+                  "XNYS": ("NYSE", "New York Stock Exchange", "XNYS", "America/New_York"),
+                  "NASDAQ": ("NASDAQ", "Nasdaq Stock Market", "XNAS", "America/New_York"),
+                  "XNAS": ("NASDAQ", "Nasdaq Stock Market", "XNAS", "America/New_York")}
+
+    def v3_market(self, code):
+        m = self.V3_MARKETS.get(code.upper())
+        if m is None:
+            raise ApiError(404, E_NOT_FOUND, "market not found: %s" % code)
+        return {"acronym": m[0], "name": m[1], "mic": m[2], "timezone": m[3]}
+
+    @staticmethod
+    def v3_sessions(d):
+        """A US trading day's phases: pre 04:00, core (09:30 to the close), post to 20:00."""
+        core_start, core_end = Market.hours(d)
+        post_end = dt.datetime.combine(d, dt.time(17, 0) if d in nyse_early_closes(d.year) else dt.time(20, 0), NY)
+        return {"pre_start": dt.datetime.combine(d, dt.time(4, 0), NY), "pre_end": core_start,
+                "core_start": core_start, "core_end": core_end, "post_start": core_end, "post_end": post_end}
+
+    def r_v3_clock(self, q):
+        now = parse_time(q["time"], "time") if q.get("time") else self.now()
+        out = []
+        for code in (q.get("markets") or "NYSE,NASDAQ").split(","):
+            market = self.v3_market(code.strip())
+            local = now.astimezone(NY)
+            d = local.date()
+            phase, until = "closed", None
+            if Market.is_trading_day(d):
+                s_ = self.v3_sessions(d)
+                for name, a, b in (("pre", "pre_start", "pre_end"), ("core", "core_start", "core_end"),
+                                   ("post", "post_start", "post_end")):
+                    if s_[a] <= local < s_[b]:
+                        phase, until = name, s_[b]
+            if until is None:   # closed until the next pre-market
+                nd = d if Market.is_trading_day(d) and local < self.v3_sessions(d)["pre_start"] \
+                    else Market.next_trading_day(d)
+                until = self.v3_sessions(nd)["pre_start"]
+            o, c = Market.next_open_close(now)
+            out.append({"market": market, "timestamp": local.isoformat(), "is_market_day": Market.is_trading_day(d),
+                        "phase": phase, "phase_until": until.isoformat(),
+                        "next_market_open": o.isoformat(), "next_market_close": c.isoformat()})
+        return {"clocks": out}
+
+    def r_v3_calendar(self, market, q):
+        m = self.v3_market(market)
+        start = parse_date(q["start"], "start") if q.get("start") else self.now().astimezone(NY).date()
+        end = parse_date(q["end"], "end") if q.get("end") else start + dt.timedelta(days=7)
+        if q.get("timezone"):
+            one_of(q["timezone"], ("UTC",), "timezone")
+        if end < start or (end - start).days > 3660:
+            raise bad("invalid date range", 400)
+        tz = UTC if q.get("timezone") == "UTC" else NY
+        out, d = [], start
+        while d <= end:
+            if Market.is_trading_day(d):
+                day = {k: v.astimezone(tz).isoformat() for k, v in self.v3_sessions(d).items()}
+                day.update(date=d.isoformat(), settlement_date=Market.next_trading_day(d).isoformat())
+                out.append(day)
+            d += dt.timedelta(days=1)
+        return {"market": m, "calendar": out}
+
+    # short-sale locates: round lots of 100, a fee per share by how hard the
+    # symbol is to borrow, active until 20:00 New York time
+    def locate_fee(self, sym):
+        return Decimal("0.01") if self.asset(sym).get("easy_to_borrow") else Decimal("0.05")
+
+    def r_create_locate(self, body):
+        sym = body.get("symbol")
+        qty = body.get("qty")
+        if not isinstance(sym, str) or not sym:
+            raise bad("symbol is required", 400)
+        if not isinstance(qty, int) or isinstance(qty, bool) or qty <= 0 or qty % 100:
+            raise bad("qty must be a positive round lot of 100", 400)
+        a = self.asset(sym)
+        if a is None or a["class"] != "us_equity":
+            raise bad("locates are for US equities: %s" % sym, 400)
+        fee = self.locate_fee(sym)
+        limit = D(body["limit_price"], "limit_price") if body.get("limit_price") is not None else None
+        now = self.now()
+        loc = {"id": str(uuid.uuid4()), "symbol": a["symbol"], "requested_qty": qty,
+               "all_or_none": bool(body.get("all_or_none", False)), "created_at": iso(now)}
+        if limit is not None:
+            loc["limit_price"] = s(limit)
+        if limit is not None and fee > limit:
+            loc.update(status="rejected", rejection_reason="locate fee %s exceeds limit_price %s" % (s(fee), s(limit)))
+        else:
+            close = dt.datetime.combine(now.astimezone(NY).date(), dt.time(20, 0), NY)
+            loc.update(status="active", located_qty=qty, located_price=s(fee), total_fee=money(fee * qty),
+                       expires_at=iso(close if close > now else close + dt.timedelta(days=1)))
+        self.locates.append(loc)
+        return loc
+
+    def r_locates(self, q):
+        if q.get("status"):
+            one_of(q["status"], ("active", "expired", "rejected"), "status")
+        limit = int(q.get("limit") or 1000)
+        if not 1 <= limit <= 10000:
+            raise bad("limit must be between 1 and 10000", 400)
+        rows = sorted(self.locates, key=lambda x: (x["created_at"], x["id"]), reverse=True)
+        day = lambda x: (parse_time(x["created_at"], "t").astimezone(NY) + dt.timedelta(hours=4)).date()
+        rows = [x for x in rows if (not q.get("status") or x["status"] == q["status"])
+                and (not q.get("symbol") or x["symbol"] == q["symbol"].upper())
+                and (not q.get("start") or day(x) >= parse_date(q["start"], "start"))
+                and (not q.get("end") or day(x) < parse_date(q["end"], "end"))]
+        if q.get("page_token"):
+            after = base64.urlsafe_b64decode(q["page_token"] + "==").decode()
+            rows = rows[next((i + 1 for i, x in enumerate(rows) if x["id"] == after), len(rows)):]
+        page = rows[:limit]
+        token = base64.urlsafe_b64encode(page[-1]["id"].encode()).decode().rstrip("=") \
+            if len(rows) > limit else ""
+        return {"locates": page, "next_page_token": token}
+
+    def r_locate(self, i):
+        loc = next((x for x in self.locates if x["id"] == self.uuid_arg(i)), None)
+        if loc is None:
+            raise ApiError(404, E_NOT_FOUND, "locate not found")
+        return loc
+
+    def r_locate_quotes(self, q):
+        quotes, errors = [], []
+        for sym in self.need(q, "symbols").split(","):
+            a = self.asset(sym)
+            if a is None or a["class"] != "us_equity":
+                errors.append({"symbol": sym, "code": "symbol_not_found", "message": "not a US equity"})
+            elif a.get("easy_to_borrow"):
+                errors.append({"symbol": sym, "code": "easy_to_borrow", "message": "no locate needed"})
+            else:
+                quotes.append({"symbol": a["symbol"], "available_qty": 10000, "price": s(self.locate_fee(sym)),
+                               "quoted_at": iso(self.now())})
+        return {"quotes": quotes, "errors": errors}
+
+    # fixed income: a curated list, as the real one is (the fields Alpaca
+    # sends as numbers are numbers here too, with more digits than a double)
+    TREASURIES = [("912797PZ4", "US912797PZ42", "bill", "0", "2026-08-13", "2027-02-11"),
+                  ("91282CMM0", "US91282CMM00", "note", "4.25", "2025-02-15", "2030-02-15"),
+                  ("912810UF3", "US912810UF38", "bond", "4.625", "2024-11-15", "2054-11-15")]
+
+    def r_treasuries(self, q):
+        if q.get("subtype"):
+            one_of(q["subtype"], ("bond", "bill", "note", "strips", "tips", "floating"), "subtype")
+        out = []
+        for cusip, isin, sub, coupon, issued, matures in self.TREASURIES:
+            t = {"cusip": cusip, "isin": isin, "bond_status": "outstanding", "tradable": True, "subtype": sub,
+                 "issue_date": issued, "maturity_date": matures, "description": "United States Treasury %s" % sub,
+                 "description_short": "T %s %s" % (coupon, matures), "close_price": 99.87312500000001,
+                 "close_price_date": "2026-11-25", "close_yield_to_maturity": 4.0123456789012345,
+                 "close_yield_to_worst": 4.0123456789012345, "coupon": float(coupon),
+                 "coupon_type": "zero" if sub == "bill" else "fixed",
+                 "coupon_frequency": "zero" if sub == "bill" else "semi_annual"}
+            if self.fi_match(t, q):
+                out.append(t)
+        return {"us_treasuries": out}
+
+    def r_corporates(self, q):
+        out = []
+        for cusip, isin, ticker, issuer, coupon in (("037833DX5", "US037833DX52", "AAPL", "Apple Inc.", 2.2),
+                                                    ("594918BY9", "US594918BY93", "MSFT", "Microsoft Corp", 3.3)):
+            b = {"cusip": cusip, "isin": isin, "ticker": ticker, "issuer": issuer, "bond_status": "outstanding",
+                 "callable": True, "call_type": "make_whole", "convertible": False, "country_domicile": "US",
+                 "coupon": coupon, "coupon_frequency": "semi_annual", "coupon_type": "fixed",
+                 "dated_date": "2019-09-11", "issue_date": "2019-09-11", "maturity_date": "2029-09-11",
+                 "day_count": "30/360", "description": "%s %s%% 2029" % (issuer, coupon),
+                 "description_short": "%s %s 09/29" % (ticker, coupon), "issue_minimum_denomination": 2000,
+                 "issue_price": 99.9, "issue_size": 1250000000, "marginable": True, "par_value": 1000,
+                 "perpetual": False, "puttable": False, "reg_s": False, "sector": "Technology",
+                 "seniority": "Senior Unsecured", "close_price": 94.123456789012345, "close_price_date": "2026-11-25",
+                 "accrued_interest": 0.45833333333333337, "tradable": True}
+            if self.fi_match(b, q) and (not q.get("tickers") or ticker in q["tickers"].split(",")):
+                out.append(b)
+        return {"us_corporates": out}
+
+    @staticmethod
+    def fi_match(row, q):
+        if q.get("bond_status"):
+            one_of(q["bond_status"], ("outstanding", "matured", "pre_issuance"), "bond_status")
+        return all(not q.get(f) or row[k] in q[f].split(",") for f, k in (("cusips", "cusip"), ("isins", "isin"),
+                                                                          ("bond_status", "bond_status"),
+                                                                          ("subtype", "subtype")) if k in row)
+
+    # perpetuals: a leverage per underlying, a USDC wallet, withdrawals to
+    # whitelisted addresses
+    def r_perp_vitals(self):
+        total = sum(Decimal(t["amount"]) for t in self.perp_transfers if t["direction"] == "INCOMING")
+        return {"total_collateral": int(total), "collateral_balance": int(total), "profit_loss": 0,
+                "maintenance_margin": 0.05}
+
+    def r_perp_leverage(self, q):
+        sym = self.need(q, "symbol").upper()
+        return {"symbol": sym, "leverage": self.leverage.get(sym, 1)}
+
+    def r_set_perp_leverage(self, q):
+        sym = self.need(q, "symbol").upper()
+        try:
+            lev = int(self.need(q, "leverage"))
+        except ValueError:
+            raise bad("invalid leverage", 400)
+        if not 1 <= lev <= 50:
+            raise bad("leverage must be between 1 and 50", 400)
+        self.leverage[sym] = lev
+        return {"symbol": sym, "leverage": lev}
+
+    def perp_wallet(self):
+        return {"chain": "ARB", "address": "0x" + uuid.uuid5(NS, "perp").hex + "00000000",
+                "created_at": iso(self.created)}
+
+    def r_perp_transfer_new(self, body):
+        for f in ("amount", "address", "asset"):
+            if not body.get(f):
+                raise bad("%s is required" % f)
+        amount = D(body["amount"], "amount")
+        w = next((x for x in self.perp_whitelists if x["address"] == body["address"]), None)
+        if w is None or w["status"] != "APPROVED":
+            raise ApiError(403, E_FORBIDDEN, "address is not whitelisted")
+        have = sum(Decimal(t["amount"]) * (1 if t["direction"] == "INCOMING" else -1) for t in self.perp_transfers)
+        if amount <= 0 or amount > have:
+            raise ApiError(403, E_FORBIDDEN, "insufficient collateral for withdrawal (requested: %s, available: %s)"
+                           % (s(amount), s(have)))
+        t = {"id": str(uuid.uuid4()), "direction": "OUTGOING", "status": "PROCESSING", "amount": s(amount),
+             "usd_value": s(amount), "network_fee": "0.5", "fees": "0", "chain": body.get("chain") or "ARB",
+             "asset": body["asset"].upper(), "from_address": self.perp_wallet()["address"],
+             "to_address": body["address"], "created_at": iso(self.now())}
+        self.perp_transfers.append(t)
+        return t
+
+    def r_perp_transfer(self, i):
+        t = next((x for x in self.perp_transfers if x["id"] == self.uuid_arg(i)), None)
+        if t is None:
+            raise ApiError(404, E_NOT_FOUND, "transfer not found")
+        return t
+
+    def r_perp_whitelist(self, body):
+        for f in ("address", "asset"):
+            if not body.get(f):
+                raise bad("%s is required" % f)
+        w = {"id": str(uuid.uuid4()), "chain": "ARB", "asset": body["asset"].upper(), "address": body["address"],
+             "status": "PENDING", "created_at": iso(self.now())}
+        self.perp_whitelists.append(w)
+        return dict(w)
+
+    # tokenization: a mint converts held shares at once (completed) or is
+    # rejected when the account holds too few
+    def r_mint(self, body):
+        for f in ("underlying_symbol", "qty", "issuer", "network", "wallet_address"):
+            if not body.get(f):
+                raise bad("%s is required" % f)
+        one_of(body["issuer"], ("xstocks", "st0x"), "issuer")
+        one_of(body["network"], ("solana", "arbitrum", "ethereum", "binance", "base", "ton", "tron", "mantle"), "network")
+        qty = D(body["qty"], "qty")
+        sym = body["underlying_symbol"].upper()
+        held = self.positions.get(sym, {"qty": Decimal(0)})["qty"]
+        r = {"tokenization_request_id": str(uuid.uuid4()), "type": "mint", "underlying_symbol": sym,
+             "token_symbol": sym + "x", "qty": s(qty), "issuer": body["issuer"], "network": body["network"],
+             "wallet_address": body["wallet_address"], "created_at": iso(self.now()), "updated_at": iso(self.now()),
+             "status": "completed" if 0 < qty <= held else "rejected", "fees": "0"}
+        self.tokenization.append(r)
+        return {k: r[k] for k in ("tokenization_request_id", "underlying_symbol", "token_symbol", "qty", "issuer",
+                                  "network", "created_at", "status")}
+
+    def r_tokenization(self, q):
+        return [r for r in reversed(self.tokenization)
+                if all(not q.get(f) or r[f] == q[f] for f in ("type", "status", "underlying_symbol", "issuer", "network"))]
+
+    # the activity event stream: every activity as an ActivityEventV2, its
+    # event_id a ULID of its time (so since_id/until_id order like time)
+    @staticmethod
+    def ulid(t, seed):
+        ms = int(t.timestamp() * 1000)
+        n = (ms << 80) | (int(hashlib.sha256(seed.encode()).hexdigest(), 16) & ((1 << 80) - 1))
+        alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+        return "".join(alphabet[(n >> (5 * i)) & 31] for i in range(25, -1, -1))
+
+    def r_events(self, q):
+        if q.get("until") and not q.get("since"):
+            raise bad("since is required with until", 400)
+        if q.get("until_id") and not q.get("since_id"):
+            raise bad("since_id is required with until_id", 400)
+        if (q.get("since") or q.get("until")) and (q.get("since_id") or q.get("until_id")):
+            raise bad("since/until and since_id/until_id cannot be combined", 400)
+        since = parse_time(q["since"], "since") if q.get("since") else None
+        until = parse_time(q["until"], "until") if q.get("until") else None
+        out = []
+        for a in sorted(self.activities, key=lambda a: a["id"]):
+            t = parse_time(a.get("transaction_time") or a["date"], "t")
+            e = {"event_id": self.ulid(t, a["id"]), "at": iso(t), "activity_type": a["activity_type"],
+                 "status": a.get("status", "executed"), "currency": "USD", "executed_at": iso(t),
+                 "settle_date": Market.next_trading_day(t.astimezone(NY).date()).isoformat(),
+                 "ref_id": str(uuid.uuid5(NS, a["id"]))}
+            if a["activity_type"] == "FILL":
+                asset = self.asset(a["symbol"]) or {"id": str(uuid.uuid5(NS, "asset:" + a["symbol"]))}
+                e["details"] = {k: a[k] for k in ("order_id", "side", "symbol", "leaves_qty", "cum_qty", "order_status")}
+                e["details"].update(asset_id=asset["id"], execution_type="fill")
+            else:
+                e["details"] = {"system_date": t.astimezone(NY).date().isoformat()}
+            if a.get("activity_sub_type"):
+                e["activity_subtype"] = a["activity_sub_type"]
+            for k in ("net_amount", "price", "qty"):
+                if a.get(k) is not None:
+                    e[k] = a[k]
+            if (since and t < since) or (until and t > until) or \
+                    (q.get("since_id") and e["event_id"] < q["since_id"]) or \
+                    (q.get("until_id") and e["event_id"] > q["until_id"]):
+                continue
+            out.append(e)
+        out.sort(key=lambda e: e["event_id"])   # the stream's order is the ids' order
+        return EventStream("".join("data: %s\n\n" % json.dumps(e) for e in out))
 
     # --------------------------------------------------------- control plane
     def control(self, method, path, body):
@@ -1780,6 +2125,8 @@ class Sim:
                         "cash": s(self.cash), "faults": self.faults}
             if path == "/_sim/orders" and method == "POST":
                 return self.seed_orders(self.obj(body))
+            if path == "/_sim/seed_locates" and method == "POST":
+                return self.seed_locates(self.obj(body))
             if path == "/_sim/tick" and method == "POST":
                 self.advance()
                 return {"ok": True}
@@ -1787,7 +2134,8 @@ class Sim:
 
     STATE_KEYS = ("config", "account_id", "created", "cash", "assets", "_base_prices", "paths", "synth",
                   "synth_contracts", "ledger", "orders", "positions", "activities", "watchlists", "dne",
-                  "acct_config", "whitelists", "transfers")
+                  "acct_config", "whitelists", "transfers", "locates", "leverage", "perp_whitelists",
+                  "perp_transfers", "tokenization")
 
     def save_state(self):
         """--state FILE: the paper account, kept across restarts (written whole, then renamed)."""
@@ -1893,6 +2241,17 @@ class Sim:
             self.orders.append(o)
         return {"orders": len(self.orders)}
 
+    def seed_locates(self, b):
+        """Expired locates in bulk, a second apart, for paging tests."""
+        start = parse_time(b.get("start", "2026-06-01T15:00:00Z"), "start")
+        for i in range(int(b.get("count", 1))):
+            t = start + dt.timedelta(seconds=i)
+            self.locates.append({"id": str(uuid.uuid5(NS, "locate%d" % i)), "symbol": b.get("symbol", "TSLA"),
+                                 "requested_qty": 100, "located_qty": 100, "all_or_none": False,
+                                 "located_price": "0.05", "total_fee": "5", "status": "expired",
+                                 "created_at": iso(t), "expires_at": iso(t + dt.timedelta(hours=5))})
+        return {"locates": len(self.locates)}
+
     def take_fault(self, method, path):
         with self.lock:
             for f in self.faults:
@@ -1907,6 +2266,14 @@ class Sim:
 def answers(fault):
     """Does this fault replace the answer (rather than only delay or drop)?"""
     return any(k in fault for k in ("status", "body", "raw", "raw_b64", "generate", "garble"))
+
+
+class Created(dict):
+    """A 201 Created answer, as POST /v1/locates gives."""
+
+
+class EventStream(str):
+    """A text/event-stream answer: the events so far, then the stream ends."""
 
 
 class MultiStatus(list):
@@ -1995,12 +2362,24 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(200, None)
             if isinstance(result, MultiStatus):
                 return self.send_json(207, list(result))
+            if isinstance(result, Created):
+                return self.send_json(201, dict(result))
+            if isinstance(result, EventStream):
+                return self.send_events(result)
             return self.send_json(200, result)
         except ApiError as e:
             return self.send_json(e.status, {"code": e.code, "message": e.message})
         except Exception as e:  # a simulator bug must still look like Alpaca's 500
             sys.stderr.write("sim: internal error: %r\n" % (e,))
             return self.send_json(500, {"code": E_INTERNAL, "message": "internal server error"})
+
+    def send_events(self, text):
+        data = text.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def send_fault(self, f):
         """Answer as the fault says, however broken that is.

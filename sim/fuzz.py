@@ -40,6 +40,12 @@ TARGETS = [
     ("/v2/options/contracts", "SELECT * FROM alpaca_option_contracts()"),
     ("/v2/wallets", "SELECT * FROM alpaca_crypto_wallets()"),
     ("/v2/clock", "SELECT alpaca_request('GET', '/v2/clock')"),
+    # declared operations (src/declared.c)
+    ("/v3/clock", "SELECT * FROM alpaca_market_clocks()"),
+    ("/v3/calendar/NYSE", "SELECT * FROM alpaca_market_calendar('NYSE')"),
+    ("/v1/locates", "SELECT * FROM alpaca_locates()"),
+    ("/v2/assets/fixed_income/us_corporates", "SELECT * FROM alpaca_us_corporates()"),
+    ("/v2/perpetuals/wallets/transfers", "SELECT * FROM alpaca_perp_transfers()"),
 ]
 
 HOSTILE = [b"{", b"}", b"[", b"]", b",", b":", b'"', b"\\", b"NaN", b"Infinity", b"1e999999",
@@ -58,6 +64,7 @@ def real_answers():
                                            "limit_price": "100", "time_in_force": "day", "order_class": "bracket",
                                            "take_profit": {"limit_price": "200"}, "stop_loss": {"stop_price": "90"}})
     sim.handle("POST", "/v2/watchlists", {}, {"name": "fuzz", "symbols": ["AAPL", "MSFT"]})
+    sim.handle("POST", "/v1/locates", {}, {"symbol": "KKR", "qty": 200})
     out = {}
     for path, _ in TARGETS:
         query = {"status": "all"} if path == "/v2/orders" else {}

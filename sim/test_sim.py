@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """The simulator against Alpaca's own OpenAPI description.
 
-Drives every operation of ../shared/alpaca/trading-api.json through a live
-simulator and checks each answer against the response schema that
-trading-api-latest.json gives for it (the newer file is the authority where
-the two differ); error answers must have Alpaca's {"code", "message"} shape.
-It fails if any operation of the spec goes unexercised.
+Drives every operation of ../shared/alpaca/trading-api-latest.json (Alpaca's
+current file, 68 operations) through a live simulator and checks each answer
+against the response schema the file gives for it (an event stream's events
+against its items); error answers must have Alpaca's {"code", "message"}
+shape.  It fails if any operation of the file goes unexercised.
 """
 
 import json
@@ -102,10 +102,13 @@ class Validator:
                 self.check(schema["items"], item, "%s[%d]" % (where, i), errors, field)
 
 
+def r_type_is_events(raw, status):
+    return raw.startswith(b"data: ") or (status == 200 and raw == b"")
+
+
 class SimulatorConformance(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.old = load("trading-api.json")
         cls.latest = load("trading-api-latest.json")
         cls.validator = Validator(cls.latest)
         cls.server = alpaca_sim.Server(("127.0.0.1", 0), alpaca_sim.Handler)
@@ -114,7 +117,7 @@ class SimulatorConformance(unittest.TestCase):
         threading.Thread(target=cls.server.serve_forever, daemon=True).start()
         cls.base = "http://127.0.0.1:%d" % cls.server.server_address[1]
         cls.ops = []
-        for path, item in cls.old["paths"].items():
+        for path, item in cls.latest["paths"].items():
             for method in item:
                 if method in ("get", "post", "put", "patch", "delete"):
                     rx = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$"
@@ -144,7 +147,11 @@ class SimulatorConformance(unittest.TestCase):
                 status, raw = r.status, r.read()
         except urllib.error.HTTPError as e:
             status, raw = e.code, e.read()
-        payload = json.loads(raw) if raw else None
+        if r_type_is_events(raw, status) and status < 400:
+            # a server-sent event stream: the events' data, as the array the spec describes
+            payload = [json.loads(line[6:]) for line in raw.decode().split("\n") if line.startswith("data: ")]
+        else:
+            payload = json.loads(raw) if raw else None
         if expect is not None:
             self.assertEqual(status, expect, "%s %s -> %s %s" % (method, path, status, payload))
         bare = path.split("?")[0]
@@ -154,12 +161,12 @@ class SimulatorConformance(unittest.TestCase):
             self.validator.check({"$ref": "#/components/schemas/Error"}, payload, "%s %s error" % (method, path), errors)
         elif template:
             self.seen.add((method, template))
-            op = self.latest["paths"].get(template, {}).get(method.lower()) or \
-                self.old["paths"][template][method.lower()]
+            op = self.latest["paths"][template][method.lower()]
             resp = op["responses"].get(str(status))
             self.assertIsNotNone(resp, "%s %s answered %s, which the spec does not list" % (method, path, status))
             resp = self.validator.resolve(resp)
-            schema = resp.get("content", {}).get("application/json", {}).get("schema")
+            content = resp.get("content", {})
+            schema = (content.get("application/json") or content.get("text/event-stream") or {}).get("schema")
             if schema and payload is not None:
                 # the wallet endpoints' spec gives the item schema and says "an array of" in prose
                 if isinstance(payload, list) and self.validator.resolve(schema).get("type") == "object" \
@@ -253,6 +260,64 @@ class SimulatorConformance(unittest.TestCase):
         c("DELETE", "/v2/wallets/whitelists/" + wl["id"], expect=200)
         status, body = c("DELETE", "/v2/positions?cancel_orders=true", expect=207)
         self.assertTrue(body)
+        self.newer_operations()
+
+    def newer_operations(self):
+        """The 22 operations trading-api-latest.json added to the first 46."""
+        c = self.call
+        _, clocks = c("GET", "/v3/clock?markets=NYSE,NASDAQ", expect=200)
+        self.assertEqual([x["market"]["acronym"] for x in clocks["clocks"]], ["NYSE", "NASDAQ"])
+        _, thanksgiving = c("GET", "/v3/clock?markets=NYSE&time=2026-11-26T15:00:00Z", expect=200)
+        self.assertEqual(thanksgiving["clocks"][0]["phase"], "closed")
+        self.assertFalse(thanksgiving["clocks"][0]["is_market_day"])
+        _, day = c("GET", "/v3/clock?markets=XNYS&time=2026-11-27T15:00:00Z", expect=200)
+        self.assertEqual((day["clocks"][0]["phase"], day["clocks"][0]["phase_until"]), ("core", "2026-11-27T13:00:00-05:00"))
+        c("GET", "/v3/clock?markets=MOON", expect=404)
+        _, cal = c("GET", "/v3/calendar/NYSE?start=2026-11-23&end=2026-11-27", expect=200)
+        self.assertEqual([d["date"] for d in cal["calendar"]], ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-27"])
+        c("GET", "/v3/calendar/XNAS?start=2026-11-23&timezone=UTC", expect=200)
+        _, loc = c("POST", "/v1/locates", {"symbol": "KKR", "qty": 200, "limit_price": "0.10"}, expect=201)
+        self.assertEqual((loc["status"], loc["total_fee"]), ("active", "2"))
+        c("POST", "/v1/locates", {"symbol": "KKR", "qty": 150}, expect=400)
+        _, rej = c("POST", "/v1/locates", {"symbol": "KKR", "qty": 100, "limit_price": "0.005"}, expect=201)
+        self.assertEqual(rej["status"], "rejected")
+        c("GET", "/v1/locates/" + loc["id"], expect=200)
+        _, page = c("GET", "/v1/locates?limit=1", expect=200)
+        self.assertEqual(page["locates"][0]["id"], rej["id"])
+        _, page2 = c("GET", "/v1/locates?limit=1&page_token=" + page["next_page_token"], expect=200)
+        self.assertEqual((page2["locates"][0]["id"], page2["next_page_token"]), (loc["id"], ""))
+        _, quotes = c("GET", "/v1/locates/quotes?symbols=KKR,AAPL,NOPE1", expect=200)
+        self.assertEqual(len(quotes["quotes"]) + len(quotes["errors"]), 3)
+        c("GET", "/v2/assets/fixed_income/us_treasuries?subtype=bill", expect=200)
+        _, corp = c("GET", "/v2/assets/fixed_income/us_corporates?tickers=AAPL", expect=200)
+        self.assertEqual([b["ticker"] for b in corp["us_corporates"]], ["AAPL"])
+        c("GET", "/v2/perpetuals/account_vitals", expect=200)
+        c("POST", "/v2/perpetuals/leverage?symbol=BTC-PERP&leverage=5", expect=200)
+        _, lev = c("GET", "/v2/perpetuals/leverage?symbol=BTC-PERP", expect=200)
+        self.assertEqual(lev["leverage"], 5)
+        c("POST", "/v2/perpetuals/leverage?symbol=BTC-PERP&leverage=500", expect=400)
+        c("GET", "/v2/perpetuals/wallets", expect=200)
+        c("GET", "/v2/perpetuals/wallets/fees/estimate?asset=USDC&amount=10", expect=200)
+        _, wl = c("POST", "/v2/perpetuals/wallets/whitelists", {"address": "0xfeed", "asset": "USDC"}, expect=200)
+        c("GET", "/v2/perpetuals/wallets/whitelists", expect=200)
+        _, t = c("POST", "/v2/perpetuals/wallets/transfers", {"amount": "25", "address": "0xfeed", "asset": "USDC"},
+                 expect=200)
+        c("POST", "/v2/perpetuals/wallets/transfers", {"amount": "1e9", "address": "0xfeed", "asset": "USDC"},
+          expect=403)
+        c("GET", "/v2/perpetuals/wallets/transfers", expect=200)
+        c("GET", "/v2/perpetuals/wallets/transfers/" + t["id"], expect=200)
+        c("DELETE", "/v2/perpetuals/wallets/whitelists/" + wl["id"], expect=200)
+        c("POST", "/v2/orders", {"symbol": "AAPL", "qty": "3", "side": "buy", "type": "market",
+                                 "time_in_force": "day"}, expect=200)
+        _, m = c("POST", "/v2/tokenization/mint", {"underlying_symbol": "AAPL", "qty": "2", "issuer": "xstocks",
+                                                   "network": "solana", "wallet_address": "So1ana"}, expect=200)
+        self.assertEqual(m["status"], "completed")
+        _, reqs = c("GET", "/v2/tokenization/requests?type=mint", expect=200)
+        self.assertEqual(reqs[0]["tokenization_request_id"], m["tokenization_request_id"])
+        _, events = c("GET", "/v2beta1/events/activities?since=2026-10-01T00:00:00Z", expect=200)
+        self.assertGreater(len(events), 50)
+        self.assertEqual([e["event_id"] for e in events], sorted(e["event_id"] for e in events))
+        c("GET", "/v2beta1/events/activities?until=2026-10-02T00:00:00Z", expect=400)
 
     def test_2_errors_have_alpacas_shape(self):
         c = self.call
@@ -347,7 +412,7 @@ class SimulatorConformance(unittest.TestCase):
 
     def test_4_every_operation_was_exercised(self):
         wanted = {(m, p) for m, p, _ in self.ops}
-        self.assertEqual(len(wanted), 46)
+        self.assertEqual(len(wanted), 68)
         self.assertEqual(sorted(wanted - self.seen), [])
 
 

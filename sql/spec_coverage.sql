@@ -8,7 +8,7 @@
 \if :{?spec_file}
 \else
 \getenv abs_srcdir PG_ABS_SRCDIR
-\set spec_file :abs_srcdir '/../shared/alpaca/trading-api.json'
+\set spec_file :abs_srcdir '/../shared/alpaca/trading-api-latest.json'
 \endif
 CREATE TEMP TABLE spec AS SELECT pg_read_file(:'spec_file')::jsonb AS doc;
 CREATE TEMP VIEW spec_ops AS
@@ -37,3 +37,50 @@ SELECT o.method, o.path, string_agg(f.proname, ', ' ORDER BY f.proname) AS funct
 FROM spec_ops o
 JOIN ext_functions f ON starts_with(f.comment, o.method || ' ' || o.path || ': ')
 GROUP BY 1, 2 ORDER BY 2, 1;
+-- Every row type names the schema of the file it follows, "(schema: Name)"
+-- at the end of its comment (a component, or "METHOD /path" for an answer
+-- described inline), and has a column for each of that schema's fields,
+-- through $ref, allOf and array items.  A field Alpaca adds makes this fail.
+CREATE TEMP TABLE row_types AS
+SELECT t.typname, t.typrelid,
+       substring(obj_description(t.oid, 'pg_type') FROM '\(schema: ([^)]+)\)$') AS schemas
+FROM pg_type t
+JOIN pg_depend d ON d.objid = t.oid AND d.classid = 'pg_type'::regclass AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'alpaca'
+WHERE t.typtype = 'c';
+CREATE TEMP TABLE schema_fields AS
+WITH RECURSIVE s(typname, typrelid, node, depth) AS (
+    SELECT typname, typrelid,
+           CASE WHEN name ~ '^(GET|POST|PUT|PATCH|DELETE) /'
+                THEN doc #> ARRAY['paths', split_part(name, ' ', 2), lower(split_part(name, ' ', 1)),
+                                  'responses', '200', 'content', 'application/json', 'schema']
+                ELSE doc #> ARRAY['components', 'schemas', name] END, 0
+    FROM row_types, spec, regexp_split_to_table(schemas, ', ') AS name
+    UNION ALL
+    SELECT s.typname, s.typrelid, c, s.depth + 1
+    FROM s, spec, jsonb_array_elements(
+        coalesce(s.node -> 'allOf', '[]')
+        || CASE WHEN s.node ? '$ref'
+                THEN jsonb_build_array(doc #> ARRAY['components', 'schemas', regexp_replace(s.node ->> '$ref', '.*/', '')])
+                ELSE '[]' END
+        || CASE WHEN s.node ? 'items' THEN jsonb_build_array(s.node -> 'items') ELSE '[]' END) AS c
+    WHERE s.depth < 8
+)
+SELECT DISTINCT typname, typrelid, field
+FROM s, jsonb_object_keys(CASE WHEN jsonb_typeof(node -> 'properties') = 'object'
+                               THEN node -> 'properties' ELSE '{}' END) AS field;
+-- a named schema that is not in the file
+SELECT r.typname, r.schemas FROM row_types r
+WHERE r.schemas IS NOT NULL AND NOT EXISTS (SELECT 1 FROM schema_fields f WHERE f.typname = r.typname)
+ORDER BY 1;
+-- types with no schema: only the portfolio history's point, which is one
+-- index across the answer's parallel arrays (timestamp, equity, ...), not
+-- an object of the file
+SELECT typname FROM row_types WHERE schemas IS NULL ORDER BY 1;
+-- fields of a schema that its row type lacks: none
+SELECT typname, field AS missing FROM schema_fields f
+WHERE NOT EXISTS (SELECT 1 FROM pg_attribute a
+                  WHERE a.attrelid = f.typrelid AND a.attname = f.field AND NOT a.attisdropped)
+ORDER BY 1, 2;
+-- how many fields each type was compared on
+SELECT typname, count(*) AS fields FROM schema_fields GROUP BY 1 ORDER BY 1;
