@@ -8,6 +8,9 @@ SELECT account_number, status, cash, buying_power, equity FROM alpaca_account();
 \echo '== the market clock and this month''s calendar'
 SELECT * FROM alpaca_clock();
 SELECT * FROM alpaca_calendar('2026-11-01', '2026-11-30');
+\echo '== every market''s phase now (v3 clock), and the sessions of the next days'
+SELECT market ->> 'acronym' AS market, phase, phase_until FROM alpaca_market_clocks();
+SELECT "date", pre_start, core_start, core_end, post_end FROM alpaca_market_calendar('NYSE', current_date, current_date + 7);
 \echo '== assets'
 SELECT symbol, name, exchange, fractionable FROM alpaca_assets(status => 'active', asset_class => 'us_equity');
 SELECT symbol, name, class FROM alpaca_asset('AAPL');
@@ -37,6 +40,9 @@ SELECT count(*) AS positions_left FROM alpaca_positions();
 \echo '== a watchlist whose assets join alpaca_assets()'
 SELECT name FROM alpaca_create_watchlist('demo', ARRAY['AAPL', 'TSLA', 'BTC/USD']);
 SELECT w.symbol, a.exchange FROM alpaca_watchlist_assets_by_name('demo') w JOIN alpaca_assets() a USING (id);
+\echo '== a short-sale locate, and Treasury bills'
+SELECT symbol, status, located_qty, located_price, total_fee FROM alpaca_create_locate('KKR', 200);
+SELECT cusip, description_short, maturity_date, close_yield_to_maturity FROM alpaca_us_treasuries(subtype => 'bill');
 \echo '== activities of the last 30 days, every page'
 SELECT activity_type, count(*), sum(net_amount) AS net FROM alpaca_activities(after => now() - interval '30 days') GROUP BY 1 ORDER BY 1;
 \echo '== portfolio history: the last month, and a 2 % drawdown check'

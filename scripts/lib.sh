@@ -50,7 +50,11 @@ start_sim() {
 
 # the server settings a real deployment puts in postgresql.conf
 pg_options() {
-    echo "-o shared_preload_libraries=alpaca"
+    # pg_cron beside it, as many deployments run it (sql/cron_recipes.sql)
+    echo "-o shared_preload_libraries=alpaca,pg_cron"
+    echo "-o cron.database_name=${ALPACA_DATABASE:-contrib_regression}"
+    echo "-o cron.use_background_workers=on"
+    echo "-o max_worker_processes=16"
     echo "-o alpaca.base_url=http://127.0.0.1:$SIM_PORT"
     echo "-o alpaca.key_id=$SIM_KEY_ID"
     echo "-o alpaca.secret_key=$SIM_SECRET"

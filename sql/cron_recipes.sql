@@ -1,0 +1,67 @@
+--
+-- The pg_cron recipes of the README, scheduled as the README gives them and
+-- then run here, each job's command exactly as pg_cron stored it, against
+-- the simulator.  (That pg_cron runs such jobs with the extension loaded is
+-- what scripts/load shows, under load; here the recipes' SQL is the subject.)
+--
+SELECT sim('reset') IS NOT NULL AS reset;
+CREATE EXTENSION pg_cron;
+-- run a job's command now, as pg_cron would at its time
+CREATE FUNCTION run_job(name text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE (SELECT command FROM cron.job WHERE jobname = run_job.name);
+END $$;
+-- 1. the daily risk job: five minutes before the close (20:55 UTC in winter;
+-- pg_cron 1.4 schedules in UTC), close every position and cancel open orders
+-- when equity has fallen more than 2 % since the last close
+SELECT cron.schedule('drawdown-guard', '55 20 * * 1-5', $$
+    SELECT alpaca_close_all_positions(cancel_orders => true)
+    FROM alpaca_account() a
+    WHERE a.equity < a.last_equity * 0.98
+$$) > 0 AS scheduled;
+SELECT (alpaca_place_order('AAPL', 100, 'buy')).status;
+SELECT (alpaca_place_order('MSFT', 10, 'buy')).status;
+SELECT (alpaca_place_order('AAPL', 1, 'buy', type => 'limit', limit_price => 1)).status AS resting_order;
+-- under 1 % down: nothing happens
+SELECT sim('prices', '{"AAPL": "142.50"}') ->> 'AAPL' AS aapl;
+SELECT round(100 * (equity / last_equity - 1), 2) AS change_pct FROM alpaca_account();
+SELECT run_job('drawdown-guard');
+SELECT symbol, qty FROM alpaca_positions() ORDER BY symbol;
+-- 5 % down: every position closed, the resting order canceled
+SELECT sim('prices', '{"AAPL": "100"}') ->> 'AAPL' AS aapl;
+SELECT round(100 * (equity / last_equity - 1), 2) AS change_pct FROM alpaca_account();
+SELECT run_job('drawdown-guard');
+SELECT count(*) AS positions FROM alpaca_positions();
+SELECT count(*) AS open_orders FROM alpaca_orders(status => 'open');
+-- 2. cancel every open order at the close (21:00 UTC in winter) on trading days
+SELECT cron.schedule('cancel-at-close', '0 21 * * 1-5', $$
+    SELECT alpaca_cancel_all_orders() FROM alpaca_clock() c WHERE NOT c.is_open OR c.next_close <= now() + interval '1 minute'
+$$) > 0 AS scheduled;
+SELECT (alpaca_place_order('AAPL', 1, 'buy', type => 'limit', limit_price => 1)).status;
+SELECT (alpaca_place_order('MSFT', 1, 'buy', type => 'limit', limit_price => 1)).status;
+SELECT run_job('cancel-at-close');   -- the market is open and not closing: nothing canceled
+SELECT count(*) AS open_orders FROM alpaca_orders(status => 'open');
+SELECT sim('config', '{"market": "closed"}') IS NOT NULL AS closed;
+SELECT run_job('cancel-at-close');
+SELECT count(*) AS open_orders FROM alpaca_orders(status => 'open');
+SELECT sim('config', '{"market": "open"}') IS NOT NULL AS open;
+-- 3. a nightly snapshot of positions into a history table
+CREATE TABLE position_history AS
+    SELECT current_date AS taken_on, * FROM alpaca_positions() WITH NO DATA;
+ALTER TABLE position_history ADD PRIMARY KEY (taken_on, symbol);
+SELECT cron.schedule('position-snapshot', '30 22 * * *', $$
+    INSERT INTO position_history SELECT current_date, * FROM alpaca_positions()
+    ON CONFLICT (taken_on, symbol) DO NOTHING
+$$) > 0 AS scheduled;
+SELECT (alpaca_place_order('TSLA', 4, 'buy')).status;
+SELECT (alpaca_place_order('BTC/USD', 0.5, 'buy', time_in_force => 'gtc')).status;
+SELECT run_job('position-snapshot');
+SELECT run_job('position-snapshot');   -- a second run the same day adds nothing
+SELECT taken_on = current_date AS today, symbol, qty, avg_entry_price FROM position_history ORDER BY symbol;
+-- the jobs, as pg_cron holds them
+SELECT jobname, schedule, active FROM cron.job ORDER BY jobid;
+SELECT cron.unschedule(jobname) FROM cron.job ORDER BY jobid;
+DROP FUNCTION run_job(text);
+DROP TABLE position_history;
+DROP EXTENSION pg_cron;
