@@ -1706,11 +1706,16 @@ class Sim:
             return self.wallet(q["asset"])
         return [self.wallet(a) for a in ("BTC", "ETH", "USDC")]
 
+    @staticmethod
+    def by_id(items, i, what):
+        """The item with id i, or Alpaca's 404."""
+        found = next((x for x in items if x["id"] == i), None)
+        if found is None:
+            raise ApiError(404, E_NOT_FOUND, "%s not found" % what)
+        return found
+
     def r_transfer(self, i):
-        t = next((x for x in self.transfers if x["id"] == i), None)
-        if t is None:
-            raise ApiError(404, E_NOT_FOUND, "transfer not found")
-        return t
+        return self.by_id(self.transfers, i, "transfer")
 
     def r_withdraw(self, body):
         for f in ("amount", "address", "asset"):
@@ -1765,10 +1770,7 @@ class Sim:
 
     def r_unwhitelist(self, i, listed=None):
         listed = self.whitelists if listed is None else listed   # or the perpetuals' own
-        w = next((x for x in listed if x["id"] == i), None)
-        if w is None:
-            raise ApiError(404, E_NOT_FOUND, "whitelisted address not found")
-        listed.remove(w)
+        listed.remove(self.by_id(listed, i, "whitelisted address"))
         return EMPTY_OK
 
     def r_fee(self, q):
@@ -1898,10 +1900,7 @@ class Sim:
         return {"locates": page, "next_page_token": token}
 
     def r_locate(self, i):
-        loc = next((x for x in self.locates if x["id"] == self.uuid_arg(i)), None)
-        if loc is None:
-            raise ApiError(404, E_NOT_FOUND, "locate not found")
-        return loc
+        return self.by_id(self.locates, self.uuid_arg(i), "locate")
 
     def r_locate_quotes(self, q):
         quotes, errors = [], []
@@ -2010,10 +2009,7 @@ class Sim:
         return t
 
     def r_perp_transfer(self, i):
-        t = next((x for x in self.perp_transfers if x["id"] == self.uuid_arg(i)), None)
-        if t is None:
-            raise ApiError(404, E_NOT_FOUND, "transfer not found")
-        return t
+        return self.by_id(self.perp_transfers, self.uuid_arg(i), "transfer")
 
     def r_perp_whitelist(self, body):
         for f in ("address", "asset"):
