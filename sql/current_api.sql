@@ -85,6 +85,16 @@ SELECT sim('faults', '{"path": "/v1/locates/quotes", "body": {"quotes": {"symbol
 SELECT * FROM alpaca_locate_quotes(ARRAY['KKR']);
 SELECT sim('faults', '{"path": "/v2beta1/events/activities", "raw": "data: {\"event_id\": \"01\", \"at\": \"yesterday\"}\n\n", "content_type": "text/event-stream"}') IS NOT NULL AS armed;
 SELECT * FROM alpaca_activity_events(since => '2026-10-01');
+-- escapes inside a jsonb column are checked like any other string: a lone
+-- surrogate or \u0000 is an odd answer (08P01), not jsonb's own 22P02/22P05
+SELECT sim('faults', '{"path": "/v3/clock", "raw": "{\"clocks\": [{\"phase\": \"core\", \"market\": {\"name\": \"\\ud800\"}}]}"}') IS NOT NULL AS armed;
+SELECT sqlstate_of('SELECT * FROM alpaca_market_clocks()');
+SELECT sim('faults', '{"path": "/v3/clock", "raw": "{\"clocks\": [{\"market\": {\"a\": [\"\\u0000\"]}}]}"}') IS NOT NULL AS armed;
+SELECT sqlstate_of('SELECT * FROM alpaca_market_clocks()');
+SELECT sim('faults', '{"path": "/v3/clock", "raw": "{\"clocks\": [{\"market\": {\"\\ud800\": 1}}]}"}') IS NOT NULL AS armed;
+SELECT sqlstate_of('SELECT * FROM alpaca_market_clocks()');
+SELECT sim('faults', '{"path": "/v3/clock", "raw": "{\"clocks\": [{\"market\": {\"name\": \"caf\\u00e9 \\ud83d\\ude00\"}}]}"}') IS NOT NULL AS armed;
+SELECT market ->> 'name' AS name FROM alpaca_market_clocks();
 -- calls that change the account pass the kill switch
 SET alpaca.trading_enabled = off;
 SELECT alpaca_set_perp_leverage('BTC-PERP', 2);

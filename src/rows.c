@@ -688,6 +688,15 @@ json_text_datum(Conv *c, char *start, char *end)
 {
 	char	   *s = pnstrdup(start, end - start);
 
+	/*
+	 * The lexer checked the escapes' form only.  jsonb_in would refuse a lone
+	 * surrogate or \u0000 with its own SQLSTATE (22P02, 22P05); refuse them
+	 * here as the odd answer they are.  In JSON text every backslash is an
+	 * escape inside a string, so de-escaping the whole text checks them all.
+	 */
+	if (memchr(s, '\\', end - start) != NULL)
+		pfree(unescape(s, end - start));
+
 	return InputFunctionCall(&c->infunc, s, c->ioparam, c->typmod);
 }
 
