@@ -328,8 +328,8 @@ class Sim:
         self.perp_transfers = [{"id": str(uuid.uuid5(NS, "perp-deposit")), "direction": "INCOMING",
                                 "status": "COMPLETE", "amount": "10000", "usd_value": "10000",
                                 "network_fee": "0", "fees": "0", "chain": "ARB", "asset": "USDC",
-                                "from_address": "0x" + "ab" * 20, "to_address": "0x" + uuid.uuid5(NS, "perp").hex
-                                + "00000000", "tx_hash": "0x" + "cd" * 32, "created_at": iso(self.created)}]
+                                "from_address": "0x" + "ab" * 20, "to_address": self.perp_wallet()["address"],
+                                "tx_hash": "0x" + "cd" * 32, "created_at": iso(self.created)}]
         self.tokenization = []
         for i in range(self.universe):   # --assets N: a listed universe, like Alpaca's 30,000
             sym = "".join(chr(65 + (i // 26 ** k) % 26) for k in range(4))
@@ -1924,7 +1924,7 @@ class Sim:
     def r_treasuries(self, q):
         if q.get("subtype"):
             one_of(q["subtype"], ("bond", "bill", "note", "strips", "tips", "floating"), "subtype")
-        out = []
+        rows = []
         for cusip, isin, sub, coupon, issued, matures in self.TREASURIES:
             t = {"cusip": cusip, "isin": isin, "bond_status": "outstanding", "tradable": True, "subtype": sub,
                  "issue_date": issued, "maturity_date": matures, "description": "United States Treasury %s" % sub,
@@ -1933,12 +1933,11 @@ class Sim:
                  "close_yield_to_worst": 4.0123456789012345, "coupon": float(coupon),
                  "coupon_type": "zero" if sub == "bill" else "fixed",
                  "coupon_frequency": "zero" if sub == "bill" else "semi_annual"}
-            if self.fi_match(t, q):
-                out.append(t)
-        return {"us_treasuries": out}
+            rows.append(t)
+        return {"us_treasuries": self.fi_filter(rows, q)}
 
     def r_corporates(self, q):
-        out = []
+        rows = []
         for cusip, isin, ticker, issuer, coupon in (("037833DX5", "US037833DX52", "AAPL", "Apple Inc.", 2.2),
                                                     ("594918BY9", "US594918BY93", "MSFT", "Microsoft Corp", 3.3)):
             b = {"cusip": cusip, "isin": isin, "ticker": ticker, "issuer": issuer, "bond_status": "outstanding",
@@ -1951,17 +1950,19 @@ class Sim:
                  "perpetual": False, "puttable": False, "reg_s": False, "sector": "Technology",
                  "seniority": "Senior Unsecured", "close_price": 94.123456789012345, "close_price_date": "2026-11-25",
                  "accrued_interest": 0.45833333333333337, "tradable": True}
-            if self.fi_match(b, q) and (not q.get("tickers") or ticker in q["tickers"].split(",")):
-                out.append(b)
-        return {"us_corporates": out}
+            rows.append(b)
+        return {"us_corporates": self.fi_filter(rows, q)}
 
-    @staticmethod
-    def fi_match(row, q):
+    FI_FILTERS = (("cusips", "cusip"), ("isins", "isin"), ("tickers", "ticker"), ("bond_status", "bond_status"),
+                  ("subtype", "subtype"))
+
+    @classmethod
+    def fi_filter(cls, rows, q):
+        """The bonds the query's filters select (a filter on a field a list lacks selects all)."""
         if q.get("bond_status"):
             one_of(q["bond_status"], ("outstanding", "matured", "pre_issuance"), "bond_status")
-        return all(not q.get(f) or row[k] in q[f].split(",") for f, k in (("cusips", "cusip"), ("isins", "isin"),
-                                                                          ("bond_status", "bond_status"),
-                                                                          ("subtype", "subtype")) if k in row)
+        return [r for r in rows
+                if all(not q.get(f) or r[k] in q[f].split(",") for f, k in cls.FI_FILTERS if k in r)]
 
     # perpetuals: a leverage per underlying, a USDC wallet, withdrawals to
     # whitelisted addresses
