@@ -35,6 +35,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
+import streams
+
 NY = ZoneInfo("America/New_York")
 UTC = dt.timezone.utc
 NS = uuid.UUID("6f1d2c3e-5a4b-4c8d-9e0f-a1b2c3d4e5f6")
@@ -273,12 +275,14 @@ class Sim:
         self.universe, self.state_file = universe, state_file
         self.lock = threading.RLock()
         self.faults = []
+        self.streams = streams.Streams(self)
         self.reset()
         if state_file and os.path.exists(state_file):
             self.load_state()
 
     # ------------------------------------------------------------------ state
     def reset(self):
+        self.streams.reset()
         self.config = {"market": self.default_market, "now": None, "fill_delay_ms": 0,
                        "partial_fill": False, "rate_limit": None, "walk": self.default_walk}
         self.account_id = str(uuid.uuid5(NS, "account"))
@@ -1377,7 +1381,10 @@ class Sim:
                 if m == method:
                     with self.lock:
                         self.advance()
-                        return fn(**match.groupdict())
+                        try:
+                            return fn(**match.groupdict())
+                        finally:
+                            self.streams.emit()
         if known_path:
             raise ApiError(405, 40510000, "method not allowed")
         raise ApiError(404, E_NOT_FOUND, "endpoint not found")
@@ -2047,13 +2054,20 @@ class Sim:
     # the activity event stream: every activity as an ActivityEventV2, its
     # event_id a ULID of its time (so since_id/until_id order like time)
     @staticmethod
-    def ulid(t, seed):
+    def ulid(t, seq):
+        """Monotonic, as Alpaca's are: the time, then the event's place in the account's history."""
         ms = int(t.timestamp() * 1000)
-        n = (ms << 80) | (int(hashlib.sha256(seed.encode()).hexdigest(), 16) & ((1 << 80) - 1))
+        n = (ms << 80) | (seq & ((1 << 80) - 1))
         alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
         return "".join(alphabet[(n >> (5 * i)) & 31] for i in range(25, -1, -1))
 
     def r_events(self, q):
+        out = self.activity_events(q)
+        if not q.get("until") and not q.get("until_id"):
+            return LiveEvents(q, out)      # history, then live: the stream stays open
+        return EventStream("".join("data: %s\n\n" % json.dumps(e) for e in out))
+
+    def activity_events(self, q):
         if q.get("until") and not q.get("since"):
             raise bad("since is required with until", 400)
         if q.get("until_id") and not q.get("since_id"):
@@ -2063,9 +2077,9 @@ class Sim:
         since = parse_time(q["since"], "since") if q.get("since") else None
         until = parse_time(q["until"], "until") if q.get("until") else None
         out = []
-        for a in sorted(self.activities, key=lambda a: a["id"]):
+        for seq, a in sorted(enumerate(self.activities), key=lambda x: x[1]["id"]):
             t = parse_time(a.get("transaction_time") or a["date"], "t")
-            e = {"event_id": self.ulid(t, a["id"]), "at": iso(t), "activity_type": a["activity_type"],
+            e = {"event_id": self.ulid(t, seq), "at": iso(t), "activity_type": a["activity_type"],
                  "status": a.get("status", "executed"), "currency": "USD", "executed_at": iso(t),
                  "settle_date": Market.next_trading_day(t.astimezone(NY).date()).isoformat(),
                  "ref_id": str(uuid.uuid5(NS, a["id"]))}
@@ -2086,7 +2100,7 @@ class Sim:
                 continue
             out.append(e)
         out.sort(key=lambda e: e["event_id"])   # the stream's order is the ids' order
-        return EventStream("".join("data: %s\n\n" % json.dumps(e) for e in out))
+        return out
 
     # --------------------------------------------------------- control plane
     def control(self, method, path, body):
@@ -2126,7 +2140,10 @@ class Sim:
                 return self.seed_locates(self.obj(body))
             if path == "/_sim/tick" and method == "POST":
                 self.advance()
+                self.streams.emit()
                 return {"ok": True}
+            if path == "/_sim/stream" and method == "POST":
+                return self.streams.control(self.obj(body or {}))
         raise ApiError(404, E_NOT_FOUND, "endpoint not found")
 
     STATE_KEYS = ("config", "account_id", "created", "cash", "assets", "_base_prices", "paths", "synth",
@@ -2273,6 +2290,14 @@ class EventStream(str):
     """A text/event-stream answer: the events so far, then the stream ends."""
 
 
+class LiveEvents:
+    """A text/event-stream answer that stays open: the history, then new events."""
+
+    def __init__(self, query, history):
+        self.query = query
+        self.history = history
+
+
 class MultiStatus(list):
     """A 207 Multi-Status answer, as cancel-all and close-all give."""
 
@@ -2319,6 +2344,8 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             return self.send_json(400, {"code": E_INVALID, "message": "request body format is invalid"})
         try:
+            if path == "/stream" and self.command == "GET":
+                return streams.serve_websocket(self, sim)
             if path.startswith("/_sim/"):
                 answer = sim.control(self.command, path, body)
                 with sim.lock:
@@ -2363,6 +2390,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(201, dict(result))
             if isinstance(result, EventStream):
                 return self.send_events(result)
+            if isinstance(result, LiveEvents):
+                return streams.serve_live_events(self, sim, result.query, result.history)
             return self.send_json(200, result)
         except ApiError as e:
             return self.send_json(e.status, {"code": e.code, "message": e.message})

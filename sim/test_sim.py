@@ -310,7 +310,8 @@ class SimulatorConformance(unittest.TestCase):
         self.assertEqual(m["status"], "completed")
         _, reqs = c("GET", "/v2/tokenization/requests?type=mint", expect=200)
         self.assertEqual(reqs[0]["tokenization_request_id"], m["tokenization_request_id"])
-        _, events = c("GET", "/v2beta1/events/activities?since=2026-10-01T00:00:00Z", expect=200)
+        _, events = c("GET", "/v2beta1/events/activities?since=2026-10-01T00:00:00Z&until=2099-01-01T00:00:00Z",
+                      expect=200)
         self.assertGreater(len(events), 50)
         self.assertEqual([e["event_id"] for e in events], sorted(e["event_id"] for e in events))
         c("GET", "/v2beta1/events/activities?until=2026-10-02T00:00:00Z", expect=400)
@@ -542,6 +543,145 @@ class SimulatorAsAMarket(unittest.TestCase):
             self.assertEqual(again.cash, sim.cash)
 
 
+class SimulatorStreams(unittest.TestCase):
+    """trade_updates over a WebSocket and the live activity event stream (sim/streams.py)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = alpaca_sim.Server(("127.0.0.1", 0), alpaca_sim.Handler)
+        cls.server.sim = alpaca_sim.Sim(KEY, SECRET, market="open", walk=False)
+        cls.server.verbose = False
+        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
+        cls.port = cls.server.server_address[1]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.shutdown()
+        cls.server.server_close()
+
+    def post(self, path, body):
+        req = urllib.request.Request("http://127.0.0.1:%d%s" % (self.port, path), data=json.dumps(body).encode(),
+                                     method="POST", headers={"APCA-API-KEY-ID": KEY, "APCA-API-SECRET-KEY": SECRET,
+                                                             "Content-Type": "application/json"})
+        with urllib.request.urlopen(req) as r:
+            return json.loads(r.read())
+
+    def ws(self, key_id=KEY, secret=SECRET, listen=True):
+        """A minimal RFC 6455 client: handshake, authenticate, listen."""
+        import base64
+        import hashlib
+        import socket
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+        key = base64.b64encode(os.urandom(16)).decode()
+        sock.sendall(("GET /stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % key).encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += sock.recv(1)
+        self.assertIn(b" 101 ", head.split(b"\r\n")[0])
+        accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest())
+        self.assertIn(b"Sec-WebSocket-Accept: " + accept, head)
+        self.send(sock, {"action": "authenticate", "data": {"key_id": key_id, "secret_key": secret}})
+        auth = self.recv(sock)
+        if listen and auth["data"]["status"] == "authorized":
+            self.send(sock, {"action": "listen", "data": {"streams": ["trade_updates"]}})
+            self.assertEqual(self.recv(sock), {"stream": "listening", "data": {"streams": ["trade_updates"]}})
+        return sock, auth
+
+    def send(self, sock, msg):
+        import struct
+        data = json.dumps(msg).encode()
+        mask = os.urandom(4)
+        sock.sendall(struct.pack(">BB", 0x81, 0x80 | len(data)) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
+
+    def recv(self, sock):
+        import streams
+        b0, b1 = streams._recv_exact(sock, 2)
+        self.assertEqual(b0, 0x82, "binary frames, as the paper endpoint sends")
+        n = b1 & 0x7F
+        if n == 126:
+            n = int.from_bytes(streams._recv_exact(sock, 2), "big")
+        elif n == 127:
+            n = int.from_bytes(streams._recv_exact(sock, 8), "big")
+        return json.loads(streams._recv_exact(sock, n))
+
+    def order(self, **kw):
+        body = {"symbol": "AAPL", "qty": "1", "side": "buy", "type": "market", "time_in_force": "day"}
+        body.update(kw)
+        return self.post("/v2/orders", body)
+
+    def test_trade_updates_report_each_change_of_an_order(self):
+        self.post("/_sim/reset", {})
+        sock, auth = self.ws()
+        self.assertEqual(auth["data"], {"status": "authorized", "action": "authenticate"})
+        o = self.order()
+        new, fill = self.recv(sock), self.recv(sock)
+        self.assertEqual((new["stream"], new["data"]["event"], new["data"]["order"]["id"]), ("trade_updates", "new", o["id"]))
+        self.assertEqual(fill["data"]["event"], "fill")        # the ticker fills it, no request needed
+        self.assertEqual(fill["data"]["order"]["status"], "filled")
+        self.assertEqual((fill["data"]["qty"], fill["data"]["position_qty"]), ("1", "1"))
+        self.assertIn("timestamp", fill["data"])
+        limit = self.order(type="limit", limit_price="1")
+        self.assertEqual(self.recv(sock)["data"]["event"], "new")
+        req = urllib.request.Request("http://127.0.0.1:%d/v2/orders/%s" % (self.port, limit["id"]), method="DELETE",
+                                     headers={"APCA-API-KEY-ID": KEY, "APCA-API-SECRET-KEY": SECRET})
+        urllib.request.urlopen(req).read()
+        canceled = self.recv(sock)
+        self.assertEqual((canceled["data"]["event"], canceled["data"]["order"]["status"]), ("canceled", "canceled"))
+        sock.close()
+
+    def test_wrong_keys_are_not_authorized(self):
+        sock, auth = self.ws(secret="wrong", listen=False)
+        self.assertEqual(auth["data"]["status"], "unauthorized")
+        self.send(sock, {"action": "listen", "data": {"streams": ["trade_updates"]}})
+        self.assertEqual(self.recv(sock)["data"], {"status": "unauthorized", "action": "listen"})
+        sock.close()
+
+    def test_misbehaving_on_purpose(self):
+        self.post("/_sim/reset", {})
+        sock, _ = self.ws()
+        self.post("/_sim/stream", {"lose": 2})          # the new and the fill of the next order are lost
+        self.order()
+        o = self.order(type="limit", limit_price="1")
+        self.assertEqual(self.recv(sock)["data"]["order"]["id"], o["id"])
+        self.post("/_sim/stream", {"disconnect": True})   # cut, no close frame
+        self.assertEqual(sock.recv(1), b"")
+        self.post("/_sim/stream", {"replay": 1})
+        sock, _ = self.ws()
+        self.assertEqual(self.recv(sock)["data"]["order"]["id"], o["id"])   # sent again
+        self.post("/_sim/stream", {"drop_every": 1})
+        self.order(type="limit", limit_price="1")
+        self.recv(sock)
+        self.assertEqual(sock.recv(1), b"")
+        self.post("/_sim/stream", {"drop_every": 0})
+
+    def test_activity_events_stay_open_and_push_new_ones(self):
+        import socket
+        self.post("/_sim/reset", {})
+        self.order()
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+        sock.sendall(("GET /v2beta1/events/activities?since=2020-01-01T00:00:00Z HTTP/1.1\r\nHost: x\r\n"
+                      "APCA-API-KEY-ID: %s\r\nAPCA-API-SECRET-KEY: %s\r\n\r\n" % (KEY, SECRET)).encode())
+        f = sock.makefile("rb")
+        self.assertIn(b" 200 ", f.readline())
+        while f.readline() not in (b"\r\n", b""):
+            pass
+
+        def next_event():
+            while True:
+                line = f.readline()
+                self.assertNotEqual(line, b"", "the stream ended")
+                if line.startswith(b"data: "):
+                    return json.loads(line[6:])
+
+        history = [next_event() for _ in range(len(self.server.sim.activity_events({"since": "2020-01-01T00:00:00Z"})))]
+        self.order(symbol="MSFT")                         # happens after the stream opened
+        live = next_event()
+        self.assertEqual(live["details"]["symbol"], "MSFT")
+        self.assertGreater(live["event_id"], history[-1]["event_id"])
+        sock.close()
+
+
 class Summary(unittest.TextTestResult):
     pass
 
@@ -549,7 +689,8 @@ class Summary(unittest.TextTestResult):
 if __name__ == "__main__":
     runner = unittest.TextTestRunner(verbosity=2, resultclass=Summary)
     suite = unittest.TestSuite([unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorConformance),
-                                unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorAsAMarket)])
+                                unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorAsAMarket),
+                                unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorStreams)])
     result = runner.run(suite)
     failed = len(result.failures) + len(result.errors)
     print("simulator: %d passed, %d failed" % (result.testsRun - failed, failed))

@@ -23,6 +23,7 @@
 #include "budget.h"
 #include "guc.h"
 #include "http.h"
+#include "outbox.h"
 #include "risk.h"
 
 PG_MODULE_MAGIC;
@@ -39,6 +40,7 @@ alpaca_shmem_request(void)
 		prev_shmem_request_hook();
 	RequestAddinShmemSpace(alpaca_audit_shmem_size());
 	RequestAddinShmemSpace(alpaca_budget_shmem_size());
+	RequestAddinShmemSpace(alpaca_outbox_shmem_size());
 	RequestNamedLWLockTranche("alpaca", 2);
 }
 
@@ -50,6 +52,7 @@ alpaca_shmem_startup(void)
 	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
 	alpaca_audit_shmem_startup();
 	alpaca_budget_shmem_startup();
+	alpaca_outbox_shmem_startup();
 	LWLockRelease(AddinShmemInitLock);
 }
 
@@ -60,6 +63,7 @@ _PG_init(void)
 	alpaca_define_limit_gucs();
 	alpaca_define_audit_gucs();
 	alpaca_define_budget_gucs();
+	alpaca_define_outbox_gucs();
 	/* after every definition: placeholders for names not defined are dropped */
 	MarkGUCPrefixReserved("alpaca");
 	alpaca_install_log_filter();
@@ -80,5 +84,8 @@ _PG_init(void)
 	shmem_startup_hook = alpaca_shmem_startup;
 	/* like pg_cron: no worker while pg_upgrade runs the server */
 	if (!IsBinaryUpgrade)
+	{
 		alpaca_audit_register_worker();
+		alpaca_outbox_register_worker();
+	}
 }

@@ -35,6 +35,7 @@ void
 alpaca_request_start(AlpacaRequest *req, FunctionCallInfo fcinfo, const char *method, const char *path)
 {
 	req->fcinfo = fcinfo;
+	req->function = NULL;
 	req->client_order_id = NULL;
 	req->market_data = false;
 	req->attempt = 0;
@@ -204,9 +205,10 @@ alpaca_try_send(AlpacaRequest *req, AlpacaResponse *resp, char **msg)
 	}
 	if (strcmp(req->method, "GET") != 0 && !req->market_data)
 	{
-		if (req->fcinfo == NULL)
+		if (req->fcinfo == NULL && req->function == NULL)
 			elog(ERROR, "a request that changes the account must name its SQL function");
-		audit_id = alpaca_audit_intent(get_func_name(req->fcinfo->flinfo->fn_oid), req, req->client_order_id);
+		audit_id = alpaca_audit_intent(req->fcinfo ? get_func_name(req->fcinfo->flinfo->fn_oid) : req->function,
+									   req, req->client_order_id);
 	}
 
 	/*

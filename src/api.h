@@ -24,6 +24,8 @@ typedef struct AlpacaRequest
 	FunctionCallInfo fcinfo;	/* the SQL function making it: its name goes
 								 * in the audit trail (required for any
 								 * method but GET) */
+	const char *function;		/* ... or its name, for a request a worker
+								 * makes on a function's behalf */
 	const char *client_order_id;	/* an order's, for the audit trail */
 	bool		market_data;	/* to alpaca.data_url rather than alpaca.base_url */
 	int			attempt;		/* 0, then 1, 2 ... for retries */

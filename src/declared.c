@@ -24,6 +24,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
+#include "utils/timestamp.h"
 
 #include "api.h"
 #include "errors.h"
@@ -232,6 +233,41 @@ events_to_array(AlpacaResponse *resp)
 	resp->body_len = out.len;
 }
 
+static bool
+named(List *names, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, names)
+		if (strcmp(lfirst(lc), name) == 0)
+		return true;
+	return false;
+}
+
+/*
+ * Alpaca's event stream stays open, sending events as they happen, unless
+ * it is given an end (until or until_id): a function that returns rows reads
+ * the history up to now.  The live stream is the mirror's.
+ */
+static void
+bound_history(AlpacaRequest *req, List *given)
+{
+	if (named(given, "until") || named(given, "until_id"))
+		return;
+	if (named(given, "since_id"))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("until_id is required with since_id"),
+				 errdetail("Without an end Alpaca's event stream stays open."),
+				 errhint("Give until_id, or since and until; the mirror (alpaca.mirror) keeps the live stream in alpaca_mirror_activities.")));
+	if (!named(given, "since"))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("since or since_id is required"),
+				 errdetail("Without one Alpaca sends no history, only the events that happen from now on.")));
+	alpaca_query(req, "until", alpaca_format_timestamptz(GetCurrentTimestamp()));
+}
+
 PG_FUNCTION_INFO_V1(alpaca_declared);
 
 Datum
@@ -244,6 +280,7 @@ alpaca_declared(PG_FUNCTION_ARGS)
 	char	   *path;
 	char	   *save = NULL;
 	char	   *token = NULL;
+	List	   *given = NIL;
 
 	if (call == NULL)
 		fcinfo->flinfo->fn_extra = call = prepare(fcinfo);
@@ -273,6 +310,8 @@ alpaca_declared(PG_FUNCTION_ARGS)
 		if (a->where == IN_PATH)
 			continue;
 		v = arg_text(fcinfo, call->position[k], call->type[k], a->name);
+		if (op->events && v != NULL)
+			given = lappend(given, (void *) a->name);
 		if (v == NULL && a->required)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -284,6 +323,8 @@ alpaca_declared(PG_FUNCTION_ARGS)
 		else
 			alpaca_body_string(&req, a->name, v);
 	}
+	if (op->events)
+		bound_history(&req, given);
 	if (req.body.len > 0)
 		alpaca_body_finish(&req);
 	if (strcmp(op->method, "GET") != 0)

@@ -32,6 +32,7 @@
 #include "api.h"
 #include "encoding.h"
 #include "errors.h"
+#include "orders.h"
 #include "risk.h"
 
 PG_FUNCTION_INFO_V1(alpaca_place_order);
@@ -52,6 +53,8 @@ static const char *const directions[] = {"asc", "desc", NULL};
 static const char *const asset_classes[] = {"us_equity", "us_option", "crypto", "all", NULL};
 static const AlpacaRowSpec cancellations = {ALPACA_LIST};
 
+static char *jsonb_field_text(JsonbContainer *obj, const char *name);
+
 #define MAX_CLIENT_ORDER_ID 128
 #define ORDERS_PAGE 500			/* Alpaca's largest page */
 
@@ -62,6 +65,8 @@ enum
 	PO_TRAIL_PERCENT, PO_EXTENDED, PO_CLIENT_ID, PO_CLASS, PO_TP_LIMIT, PO_SL_STOP,
 	PO_SL_LIMIT, PO_INTENT, PO_NOTIONAL, PO_LEGS, PO_ADVANCED
 };
+
+StaticAssertDecl(PO_LEGS == ALPACA_PLACE_ORDER_LEGS, "the legs argument of alpaca_place_order");
 
 static char *
 new_client_order_id(void)
@@ -109,8 +114,8 @@ need(bool given, const char *arg, const char *why)
  * Build the POST /v2/orders body, refusing every combination Alpaca would
  * refuse for the shape of the order alone.
  */
-static void
-build_order(FunctionCallInfo fcinfo, AlpacaRequest *req, char **client_order_id, AlpacaOrderCheck *check)
+void
+alpaca_build_order(FunctionCallInfo fcinfo, AlpacaRequest *req, char **client_order_id, AlpacaOrderCheck *check)
 {
 	char	   *symbol = alpaca_arg_text(fcinfo, PO_SYMBOL);
 	char	   *qty = alpaca_arg_numeric(fcinfo, PO_QTY, "qty", true);
@@ -272,51 +277,83 @@ build_order(FunctionCallInfo fcinfo, AlpacaRequest *req, char **client_order_id,
 /*
  * The limits, before anything is sent: the order itself, or each leg of an
  * mleg order as the order it is (its quantity times the strategy's).
+ * legs: the mleg order's legs, else NULL.
  */
-static void
-check_limits(FunctionCallInfo fcinfo, AlpacaOrderCheck *order)
+void
+alpaca_check_order_limits(AlpacaOrderCheck *order, Jsonb *legs)
 {
-	Jsonb	   *legs;
-
-	alpaca_check_orders_today();
-	if (order->symbol != NULL)
+	if (order->symbol != NULL || legs == NULL)
 	{
 		alpaca_check_order(order);
 		return;
 	}
-	legs = PG_GETARG_JSONB_P(PO_LEGS);
 	for (int i = 0; i < (int) JB_ROOT_COUNT(legs); i++)
 	{
 		JsonbValue *leg = getIthJsonbValueFromContainer(&legs->root, i);
 		AlpacaOrderCheck o = *order;
-		const char *keys[] = {"symbol", "ratio_qty", "side", "position_intent"};
-		char	   *vals[4] = {NULL};
+		char	   *vals[4];
+		Datum		ratio;
 
-		for (int k = 0; k < 4 && leg->type == jbvBinary; k++)
-		{
-			JsonbValue	key;
-			JsonbValue *v;
-
-			key.type = jbvString;
-			key.val.string.val = (char *) keys[k];
-			key.val.string.len = strlen(keys[k]);
-			v = findJsonbValueFromContainer(leg->val.binary.data, JB_FOBJECT, &key);
-			if (v && v->type == jbvString)
-				vals[k] = pnstrdup(v->val.string.val, v->val.string.len);
-			else if (v && v->type == jbvNumeric)
-				vals[k] = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v->val.numeric)));
-		}
+		for (int k = 0; k < 4; k++)
+			vals[k] = leg->type == jbvBinary ?
+				jsonb_field_text(leg->val.binary.data, (const char *[]) {"symbol", "ratio_qty", "side", "position_intent"}[k]) : NULL;
 		alpaca_require(vals[0] != NULL, "each leg needs a symbol", NULL);
 		o.symbol = vals[0];
 		o.side = vals[2];
 		o.intent = vals[3];
+		ratio = DirectFunctionCall3(numeric_in, CStringGetDatum(vals[1] ? vals[1] : "1"),
+									ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
 		o.qty = DatumGetCString(DirectFunctionCall1(numeric_out,
 													DirectFunctionCall2(numeric_mul,
 																		DirectFunctionCall3(numeric_in, CStringGetDatum(order->qty), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)),
-																		DirectFunctionCall3(numeric_in, CStringGetDatum(vals[1] ? vals[1] : "1"), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)))));
+																		ratio)));
 		o.price = NULL;			/* the strategy's limit price is net, not a leg's */
 		alpaca_check_order(&o);
 	}
+}
+
+/* A field of a JSON object as text (strings unquoted, numbers as written); NULL if absent or null. */
+static char *
+jsonb_field_text(JsonbContainer *obj, const char *name)
+{
+	JsonbValue	key;
+	JsonbValue *v;
+
+	key.type = jbvString;
+	key.val.string.val = (char *) name;
+	key.val.string.len = strlen(name);
+	v = findJsonbValueFromContainer(obj, JB_FOBJECT, &key);
+	if (v && v->type == jbvString)
+		return pnstrdup(v->val.string.val, v->val.string.len);
+	if (v && v->type == jbvNumeric)
+		return DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v->val.numeric)));
+	if (v && v->type == jbvBinary)
+		return JsonbToCString(NULL, v->val.binary.data, v->val.binary.len);
+	return NULL;
+}
+
+/*
+ * A queued order's limits when it is about to be sent, checked again from
+ * the body that will be sent (the role's limits may have changed since).
+ */
+void
+alpaca_check_order_body(const char *what, Jsonb *body)
+{
+	AlpacaOrderCheck check = {0};
+	char	   *legs;
+	char	   *limit;
+
+	check.what = what;
+	check.symbol = jsonb_field_text(&body->root, "symbol");
+	check.side = jsonb_field_text(&body->root, "side");
+	check.qty = jsonb_field_text(&body->root, "qty");
+	check.notional = jsonb_field_text(&body->root, "notional");
+	limit = jsonb_field_text(&body->root, "limit_price");
+	check.price = limit ? limit : jsonb_field_text(&body->root, "stop_price");
+	check.intent = jsonb_field_text(&body->root, "position_intent");
+	legs = jsonb_field_text(&body->root, "legs");
+	alpaca_check_order_limits(&check, legs && check.symbol == NULL ?
+							  DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(legs))) : NULL);
 }
 
 /*
@@ -324,8 +361,8 @@ check_limits(FunctionCallInfo fcinfo, AlpacaOrderCheck *order)
  * client_order_id exist?  Returns its body, or NULL when Alpaca says it
  * does not; raises when that cannot be known.
  */
-static AlpacaResponse *
-find_after_failure(const char *cid, const char *failure)
+AlpacaResponse *
+alpaca_find_order(const char *cid, const char *failure)
 {
 	AlpacaRequest req;
 	AlpacaResponse *resp = palloc0(sizeof(AlpacaResponse));
@@ -356,16 +393,6 @@ find_after_failure(const char *cid, const char *failure)
 	pg_unreachable();
 }
 
-/* An order found by client_order_id after a failure: the caller gets it, and is told */
-static Datum
-recovered_order(FunctionCallInfo fcinfo, AlpacaResponse *order, const char *cid)
-{
-	ereport(NOTICE,
-			(errmsg("Alpaca's answer to the order was unclear, but Alpaca has the order"),
-			 errdetail("Found by client_order_id %s.", alpaca_quote(cid, strlen(cid)))));
-	return alpaca_object_datum(fcinfo, order->body, order->body_len);
-}
-
 static void
 placing_context(void *arg)
 {
@@ -385,58 +412,67 @@ unclear_answer(AlpacaResponse *resp)
 					alpaca_clip(alpaca_wire_text(resp->body, resp->body_len), resp->body_len));
 }
 
-Datum
-alpaca_place_order(PG_FUNCTION_ARGS)
+/*
+ * Send an order and settle what became of it: PLACED (resp holds the order,
+ * *recovered when it was found by client_order_id after an unclear answer)
+ * or REFUSED (resp holds Alpaca's well-formed 4xx error).  Every other
+ * outcome raises an error that names the client_order_id.  maybe_sent: an
+ * earlier attempt may have reached Alpaca (a queued order sent again after
+ * a restart), so the order is looked up before it is sent.
+ */
+AlpacaSubmitResult
+alpaca_submit_order(AlpacaRequest *req, const char *cid, bool maybe_sent, AlpacaResponse *resp,
+					bool *recovered)
 {
-	AlpacaRequest req;
-	AlpacaResponse resp;
 	AlpacaResponse *found;
 	AlpacaTransportError err;
 	ErrorContextCallback errcb;
-	char	   *cid;
 	char	   *msg = NULL;
 	char	   *code;
 	char	   *message;
-	Datum		result;
-	AlpacaOrderCheck check = {0};
 
-	build_order(fcinfo, &req, &cid, &check);
-	check_limits(fcinfo, &check);
 	errcb.callback = placing_context;
-	errcb.arg = cid;
+	errcb.arg = (void *) cid;
 	errcb.previous = error_context_stack;
 	error_context_stack = &errcb;
+	*recovered = false;
 
+	if (maybe_sent && (found = alpaca_find_order(cid, "an earlier attempt may have been sent")) != NULL)
+	{
+		*resp = *found;
+		*recovered = true;
+		error_context_stack = errcb.previous;
+		return ALPACA_SUBMIT_PLACED;
+	}
 	for (;;)
 	{
 		AlpacaResponse none = {0};
 
-		err = alpaca_try_send(&req, &resp, &msg);
+		err = alpaca_try_send(req, resp, &msg);
 		if (err == ALPACA_TRANSPORT_NOT_SENT)
 			alpaca_raise_transport_error("POST", "/v2/orders", err, msg);
-		if (err == ALPACA_TRANSPORT_OK && resp.status >= 200 && resp.status <= 299)
+		if (err == ALPACA_TRANSPORT_OK && resp->status >= 200 && resp->status <= 299)
 		{
 			/* done only if the answer is this order */
-			if (pg_encoding_verifymbstr(PG_UTF8, resp.body, (int) resp.body_len) == (int) resp.body_len)
+			if (pg_encoding_verifymbstr(PG_UTF8, resp->body, (int) resp->body_len) == (int) resp->body_len)
 			{
-				alpaca_answer_text(&resp);
-				if (alpaca_body_is_order(resp.body, resp.body_len, cid))
+				alpaca_answer_text(resp);
+				if (alpaca_body_is_order(resp->body, resp->body_len, cid))
 				{
-					result = alpaca_object_datum(fcinfo, resp.body, resp.body_len);
 					error_context_stack = errcb.previous;
-					PG_RETURN_DATUM(result);
+					return ALPACA_SUBMIT_PLACED;
 				}
 			}
-			msg = unclear_answer(&resp);
+			msg = unclear_answer(resp);
 		}
 		else if (err == ALPACA_TRANSPORT_OK)
 		{
 			/* refused only if Alpaca says so in its own words */
-			if (resp.status >= 400 && resp.status <= 499 &&
-				alpaca_error_body(alpaca_wire_text(resp.body, resp.body_len), resp.body_len, &code, &message))
+			if (resp->status >= 400 && resp->status <= 499 &&
+				alpaca_error_body(alpaca_wire_text(resp->body, resp->body_len), resp->body_len, &code, &message))
 			{
 				/* not taken for the rate limit: the same order may go again */
-				if (resp.status == 429 && alpaca_wait_to_retry(&req, &resp))
+				if (resp->status == 429 && alpaca_wait_to_retry(req, resp))
 					continue;
 
 				/*
@@ -444,29 +480,32 @@ alpaca_place_order(PG_FUNCTION_ARGS)
 				 * retried) and refused: the refusal may be of our own first
 				 * attempt as a duplicate.
 				 */
-				if (resp.status == 422 && (resp.attempts > 1 || req.attempt > 0) &&
-					(found = find_after_failure(cid, "the request was sent again")) != NULL)
+				if (resp->status == 422 && (resp->attempts > 1 || req->attempt > 0 || maybe_sent) &&
+					(found = alpaca_find_order(cid, "the request was sent again")) != NULL)
 				{
-					result = recovered_order(fcinfo, found, cid);
+					*resp = *found;
+					*recovered = true;
 					error_context_stack = errcb.previous;
-					PG_RETURN_DATUM(result);
+					return ALPACA_SUBMIT_PLACED;
 				}
-				alpaca_raise_http_error("POST", "/v2/orders", &resp);
+				error_context_stack = errcb.previous;
+				return ALPACA_SUBMIT_REFUSED;
 			}
-			msg = unclear_answer(&resp);
+			msg = unclear_answer(resp);
 		}
 
-		found = find_after_failure(cid, msg);
+		found = alpaca_find_order(cid, msg);
 		if (found != NULL)
 		{
-			result = recovered_order(fcinfo, found, cid);
+			*resp = *found;
+			*recovered = true;
 			error_context_stack = errcb.previous;
-			PG_RETURN_DATUM(result);
+			return ALPACA_SUBMIT_PLACED;
 		}
 		/* absent: sent again with the same client_order_id, it cannot double */
 		none.retry_after = -1;
 		none.ratelimit_remaining = -1;
-		if (!alpaca_wait_to_retry(&req, &none))
+		if (!alpaca_wait_to_retry(req, &none))
 			break;
 	}
 	ereport(ERROR,
@@ -475,7 +514,33 @@ alpaca_place_order(PG_FUNCTION_ARGS)
 					alpaca_quote(cid, strlen(cid))),
 			 errdetail_internal("POST /v2/orders: %s", alpaca_clip(msg, strlen(msg))),
 			 errhint("Retry with the same client_order_id: Alpaca refuses a duplicate, so the order cannot be placed twice.")));
-	PG_RETURN_NULL();
+	pg_unreachable();
+}
+
+Datum
+alpaca_place_order(PG_FUNCTION_ARGS)
+{
+	AlpacaRequest req;
+	AlpacaResponse resp;
+	char	   *cid;
+	bool		recovered;
+	AlpacaOrderCheck check = {0};
+
+	alpaca_build_order(fcinfo, &req, &cid, &check);
+	alpaca_check_orders_today();
+	alpaca_check_order_limits(&check, PG_ARGISNULL(PO_LEGS) ? NULL : PG_GETARG_JSONB_P(PO_LEGS));
+	if (alpaca_submit_order(&req, cid, false, &resp, &recovered) == ALPACA_SUBMIT_REFUSED)
+	{
+		ErrorContextCallback errcb = {error_context_stack, placing_context, cid};
+
+		error_context_stack = &errcb;
+		alpaca_raise_http_error("POST", "/v2/orders", &resp);
+	}
+	if (recovered)
+		ereport(NOTICE,
+				(errmsg("Alpaca's answer to the order was unclear, but Alpaca has the order"),
+				 errdetail("Found by client_order_id %s.", alpaca_quote(cid, strlen(cid)))));
+	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, resp.body, resp.body_len));
 }
 
 /* The overlap between two pages of orders: the ids of the page before. */

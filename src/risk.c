@@ -41,6 +41,7 @@ static char *allowed_asset_classes = NULL;
 static bool allow_short = true;
 static bool allow_options = true;
 int			alpaca_max_orders_per_day = 0;
+static char *approval_above_notional = NULL;
 
 /* a limit that is a decimal amount: empty (no limit) or a number >= 0 */
 static bool
@@ -116,6 +117,10 @@ alpaca_define_limit_gucs(void)
 							"Most orders one role may place per trading day (New York time); 0 for no limit.",
 							"Counted from alpaca_audit.",
 							&alpaca_max_orders_per_day, 0, 0, 1000000, PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("alpaca.approval_above_notional",
+							   "A queued order worth more than this, in dollars, waits for approval; empty for none.",
+							   "An order whose value is not known (an mleg order, no price) waits too while it is set.",
+							   &approval_above_notional, "", PGC_SUSET, 0, check_amount, NULL, NULL);
 }
 
 static const char *
@@ -433,6 +438,44 @@ alpaca_check_order(const AlpacaOrderCheck *o)
 }
 
 /*
+ * What an order is worth, for alpaca.approval_above_notional: its notional,
+ * else its quantity at its own limit or stop price, else at the latest
+ * trade.  NULL when no price is known (an mleg order, or no trade).
+ */
+char *
+alpaca_order_value(const AlpacaOrderCheck *o)
+{
+	const char *price = o->price;
+
+	if (o->symbol == NULL)
+		return NULL;
+	if (o->notional)
+		return pstrdup(o->notional);
+	if (o->qty == NULL)
+		return NULL;
+	if (price == NULL)
+		price = latest_price(o->symbol);
+	if (price == NULL)
+		return NULL;
+	return num_text(mul(mul(abs_num(num(o->qty)), num(price)),
+						num(strcmp(alpaca_asset_class_of(o->symbol), "us_option") == 0 ? "100" : "1")));
+}
+
+/*
+ * Does a queued order wait for a person (alpaca.approval_above_notional)?
+ * *value: what it is worth, or NULL when that is not known.
+ */
+bool
+alpaca_order_needs_approval(const AlpacaOrderCheck *o, char **value)
+{
+	*value = NULL;
+	if (approval_above_notional == NULL || approval_above_notional[0] == '\0')
+		return false;
+	*value = alpaca_order_value(o);
+	return *value == NULL || above(num(*value), approval_above_notional);
+}
+
+/*
  * alpaca.max_orders_per_day: the orders this role placed today (New York
  * time), from alpaca_audit (retries of one client_order_id count once).
  * An advisory lock on the role, held to the end of the transaction, keeps
@@ -446,22 +489,34 @@ alpaca_check_orders_today(void)
 	int64		placed;
 	bool		isnull;
 	char	   *schema;
+	Oid			owner;
+	Oid			save_user;
+	int			save_context;
 
 	if (alpaca_max_orders_per_day <= 0)
 		return;
 	DirectFunctionCall1(pg_advisory_xact_lock_int8,
 						Int64GetDatum((int64) hash_bytes((const unsigned char *) role, strlen(role)) | INT64CONST(0x616c70000000000)));
 	SPI_connect();
-	if (SPI_execute("SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+	if (SPI_execute("SELECT quote_ident(n.nspname), e.extowner FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
 					"WHERE e.extname = 'alpaca'", true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "the alpaca extension is not installed in this database");
 	schema = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	if (SPI_execute_with_args(psprintf("SELECT count(DISTINCT coalesce(client_order_id, id::text)) FROM %s.alpaca_audit "
-									   "WHERE role = $1 AND function = 'alpaca_place_order' "
-									   "AND at >= date_trunc('day', now() AT TIME ZONE 'America/New_York') AT TIME ZONE 'America/New_York'",
-									   schema),
+	owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	/* counted as the extension's owner: the role need not read the trail */
+	GetUserIdAndSecContext(&save_user, &save_context);
+	SetUserIdAndSecContext(owner, save_context | SECURITY_LOCAL_USERID_CHANGE);
+	/* sent, and queued to be sent (an order in both counts once) */
+	if (SPI_execute_with_args(psprintf("WITH today AS (SELECT date_trunc('day', now() AT TIME ZONE 'America/New_York') AT TIME ZONE 'America/New_York' AS t) "
+									   "SELECT count(DISTINCT o) FROM ("
+									   "SELECT coalesce(client_order_id, id::text) FROM %s.alpaca_audit, today "
+									   "WHERE role = $1 AND function IN ('alpaca_place_order', 'alpaca_queue_order') AND at >= t "
+									   "UNION ALL SELECT client_order_id FROM %s.alpaca_order_outbox, today "
+									   "WHERE queued_by = $1 AND queued_at >= t AND status IN ('pending_approval', 'queued', 'sending')) AS s(o)",
+									   schema, schema),
 							  1, (Oid[]) {NAMEOID}, (Datum[]) {CStringGetDatum(role)}, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not count today's orders");
+	SetUserIdAndSecContext(save_user, save_context);
 	placed = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	SPI_finish();
 	if (placed >= alpaca_max_orders_per_day)

@@ -29,5 +29,7 @@ extern void alpaca_check_replacement(const char *order_id, const char *qty,
 extern void alpaca_check_close(const char *symbol, const char *qty, const char *percentage);
 extern void alpaca_check_close_all(void);
 extern void alpaca_check_orders_today(void);
+extern char *alpaca_order_value(const AlpacaOrderCheck *o);
+extern bool alpaca_order_needs_approval(const AlpacaOrderCheck *o, char **value);
 
 #endif

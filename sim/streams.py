@@ -1,0 +1,300 @@
+"""The simulator's two live streams, as Alpaca serves them:
+
+- trade_updates over a WebSocket at /stream (RFC 6455; binary frames, as the
+  paper endpoint sends them): authenticate, listen, then an event for every
+  change of an order (new, partial_fill, fill, canceled, replaced, ...);
+  nothing is replayed after a reconnect, as with Alpaca;
+- the account activity events (GET /v2beta1/events/activities without
+  until/until_id): the history asked for, then each new event as it
+  happens, with comment heartbeats.
+
+While a stream is open a ticker advances the market every few milliseconds,
+so orders fill without another request.  For tests, POST /_sim/stream
+misbehaves on purpose: {"disconnect": true} cuts every open stream now (no
+close frame), {"lose": n} silently drops the next n trade events,
+{"replay": n} sends the last n again on the next connection, and
+{"drop_every": n} cuts a connection after every n events it sends.
+"""
+import base64
+import hashlib
+import json
+import select
+import socket
+import struct
+import threading
+import time
+import uuid
+
+GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+# an order's status, and the trade_updates event that reports reaching it
+EVENTS = {"accepted": "new", "new": "new", "partially_filled": "partial_fill", "filled": "fill",
+          "canceled": "canceled", "expired": "expired", "replaced": "replaced", "rejected": "rejected",
+          "pending_new": "pending_new", "pending_cancel": "pending_cancel",
+          "pending_replace": "pending_replace", "done_for_day": "done_for_day",
+          "stopped": "stopped", "suspended": "suspended", "calculated": "calculated"}
+
+
+class Streams:
+    def __init__(self, sim):
+        self.sim = sim
+        self.cv = threading.Condition(sim.lock)
+        self.ticker = None
+        self.reset()
+
+    def reset(self):
+        # open streams are cut: what they were told belongs to the old account
+        self.generation = getattr(self, "generation", 0) + 1
+        self.events = []          # every trade_updates message, in order
+        self.seen = {}            # order id -> what the last event reported
+        self.lose = 0
+        self.replay = 0
+        self.drop_every = 0
+        self.connections = 0      # trade_updates connections so far
+        self.open = 0
+
+    def control(self, body):
+        """POST /_sim/stream (the caller holds the lock)."""
+        for k in ("lose", "replay", "drop_every"):
+            if k in body:
+                setattr(self, k, int(body[k]))
+        if body.get("disconnect"):
+            self.generation += 1
+        self.cv.notify_all()
+        return {"events": len(self.events), "connections": self.connections, "open": self.open,
+                "lose": self.lose, "replay": self.replay, "drop_every": self.drop_every}
+
+    def emit(self):
+        """An event for every order whose state changed (the caller holds the lock)."""
+        sim = self.sim
+        for o in sim.orders:
+            key = (o["status"], o["filled_qty"], o["updated_at"])
+            prev = self.seen.get(o["id"])
+            if prev == key:
+                continue
+            self.seen[o["id"]] = key
+            event = EVENTS.get(o["status"])
+            if event is None or (prev is not None and prev[0] == o["status"] and event == "new"):
+                continue
+            data = {"event": event, "execution_id": str(uuid.uuid4()), "order": sim.public_order(o)}
+            if event in ("fill", "partial_fill"):
+                p = sim.positions.get(o["symbol"])
+                filled = o["filled_qty"]
+                before = prev[1] if prev else "0"
+                data.update(timestamp=o["updated_at"], price=o["filled_avg_price"],
+                            qty=str(_dec(filled) - _dec(before)),
+                            position_qty=str(p["qty"]) if p else "0")
+            elif event in ("canceled", "expired", "replaced", "rejected"):
+                data["timestamp"] = o["updated_at"]
+            self.events.append({"stream": "trade_updates", "data": data})
+        self.cv.notify_all()
+
+    def start_ticker(self):
+        """Advance the market while any stream is open (the caller holds the lock)."""
+        if self.ticker is not None:
+            return
+        def tick():
+            while True:
+                time.sleep(0.005)
+                with self.sim.lock:
+                    if self.open == 0:
+                        self.ticker = None
+                        return
+                    self.sim.advance()
+                    self.emit()
+        self.ticker = threading.Thread(target=tick, daemon=True)
+        self.ticker.start()
+
+
+def _dec(s):
+    from decimal import Decimal
+    return Decimal(s or "0")
+
+
+# ------------------------------------------------------------ WebSocket
+def _recv_exact(sock, n):
+    buf = b""
+    while len(buf) < n:
+        chunk = sock.recv(n - len(buf))
+        if not chunk:
+            raise ConnectionError("closed")
+        buf += chunk
+    return buf
+
+
+def read_frame(sock):
+    """One frame from the client: (opcode, payload).  Clients must mask."""
+    b0, b1 = _recv_exact(sock, 2)
+    opcode = b0 & 0x0F
+    n = b1 & 0x7F
+    if n == 126:
+        n = struct.unpack(">H", _recv_exact(sock, 2))[0]
+    elif n == 127:
+        n = struct.unpack(">Q", _recv_exact(sock, 8))[0]
+    if not b1 & 0x80:
+        raise ConnectionError("unmasked client frame")
+    mask = _recv_exact(sock, 4)
+    data = bytes(c ^ mask[i % 4] for i, c in enumerate(_recv_exact(sock, n)))
+    return opcode, data
+
+
+def frame(opcode, payload):
+    n = len(payload)
+    if n < 126:
+        head = struct.pack(">BB", 0x80 | opcode, n)
+    elif n < 65536:
+        head = struct.pack(">BBH", 0x80 | opcode, 126, n)
+    else:
+        head = struct.pack(">BBQ", 0x80 | opcode, 127, n)
+    return head + payload
+
+
+def serve_websocket(handler, sim):
+    """GET /stream with Upgrade: websocket: trade_updates until the client or a test cuts it."""
+    key = handler.headers.get("Sec-WebSocket-Key")
+    if (handler.headers.get("Upgrade", "").lower() != "websocket" or not key
+            or handler.headers.get("Sec-WebSocket-Version") != "13"):
+        return handler.send_json(400, {"code": 40010000, "message": "websocket upgrade required"})
+    accept = base64.b64encode(hashlib.sha1((key + GUID).encode()).digest()).decode()
+    handler.send_response(101, "Switching Protocols")
+    handler.send_header("Upgrade", "websocket")
+    handler.send_header("Connection", "Upgrade")
+    handler.send_header("Sec-WebSocket-Accept", accept)
+    handler.end_headers()
+    handler.wfile.flush()
+    handler.close_connection = True
+    sock = handler.connection
+    st = sim.streams
+
+    def send(msg):
+        sock.sendall(frame(0x2, json.dumps(msg).encode()))
+
+    authorized = False
+    cursor = None                 # listening from here
+    sent = 0
+    with sim.lock:
+        st.open += 1
+        generation = st.generation
+        st.start_ticker()
+    try:
+        while True:
+            with sim.lock:
+                if st.generation != generation:
+                    return        # cut, as a network would: no close frame
+                if cursor is not None:
+                    out = st.events[cursor:]
+                    cursor = len(st.events)
+                    lost = min(st.lose, len(out))
+                    st.lose -= lost
+                    out = out[lost:]
+                else:
+                    out = []
+            for msg in out:
+                send(msg)
+                sent += 1
+                if st.drop_every and sent % st.drop_every == 0:
+                    return
+            r, _, _ = select.select([sock], [], [], 0.002)
+            if not r:
+                continue
+            opcode, data = read_frame(sock)
+            if opcode == 0x8:
+                sock.sendall(frame(0x8, data[:2]))
+                return
+            if opcode == 0x9:
+                sock.sendall(frame(0xA, data))
+                continue
+            if opcode not in (0x1, 0x2):
+                continue
+            try:
+                msg = json.loads(data)
+                action = msg["action"]
+                payload = msg.get("data") or {}
+            except (ValueError, KeyError, TypeError):
+                send({"stream": "error", "data": {"error_message": "invalid syntax"}})
+                continue
+            if action == "authenticate":
+                authorized = (payload.get("key_id") == sim.key_id and payload.get("secret_key") == sim.secret_key)
+                send({"stream": "authorization",
+                      "data": {"status": "authorized" if authorized else "unauthorized", "action": "authenticate"}})
+            elif action == "listen":
+                if not authorized:
+                    send({"stream": "authorization", "data": {"status": "unauthorized", "action": "listen"}})
+                    continue
+                streams = [s for s in payload.get("streams") or [] if s == "trade_updates"]
+                with sim.lock:
+                    if streams and cursor is None:
+                        st.connections += 1
+                        cursor = max(0, len(st.events) - st.replay)
+                        st.replay = 0
+                    elif not streams:
+                        cursor = None
+                send({"stream": "listening", "data": {"streams": streams}})
+            else:
+                send({"stream": "error", "data": {"error_message": "unrecognized action"}})
+    except (ConnectionError, OSError):
+        return
+    finally:
+        with sim.lock:
+            st.open -= 1
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+# ------------------------------------------------------ activity events
+def serve_live_events(handler, sim, query, history):
+    """The history, then each new activity event as it happens, until cut."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/event-stream")
+    handler.send_header("Cache-Control", "no-cache")
+    handler.send_header("Connection", "close")
+    handler.end_headers()
+    handler.close_connection = True
+    st = sim.streams
+    if query.get("since") or query.get("since_id"):
+        last = history[-1]["event_id"] if history else None
+    else:
+        # no history asked for: only what happens from now on
+        with sim.lock:
+            now = sim.activity_events({})
+        last = now[-1]["event_id"] if now else "0"
+    seen_count = None
+    beat = time.monotonic()
+    with sim.lock:
+        st.open += 1
+        generation = st.generation
+        st.start_ticker()
+    try:
+        handler.wfile.write("".join("data: %s\n\n" % json.dumps(e) for e in history).encode())
+        handler.wfile.flush()
+        while True:
+            time.sleep(0.005)
+            with sim.lock:
+                if st.generation != generation:
+                    return
+                out = []
+                if len(sim.activities) != seen_count:
+                    seen_count = len(sim.activities)
+                    q = dict(query)
+                    if last:
+                        q.pop("since", None)
+                        q["since_id"] = last if last != "0" else "00000000000000000000000000"
+                    out = [e for e in sim.activity_events(q) if last is None or e["event_id"] > last]
+            if out:
+                last = out[-1]["event_id"]
+                handler.wfile.write("".join("data: %s\n\n" % json.dumps(e) for e in out).encode())
+                handler.wfile.flush()
+            elif time.monotonic() - beat > 5:
+                handler.wfile.write(b": heartbeat\n\n")
+                handler.wfile.flush()
+                beat = time.monotonic()
+    except OSError:
+        return
+    finally:
+        with sim.lock:
+            st.open -= 1
+        try:
+            handler.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
