@@ -11,7 +11,7 @@ PGFILEDESC = "alpaca - Alpaca Trading API v2 from SQL"
 # one file per concern: plumbing first, then one file per API area
 OBJS = \
 	src/alpaca.o src/guc.o src/log_filter.o src/http.o src/errors.o \
-	src/encoding.o src/rows.o src/jsonb.o src/api.o src/risk.o src/audit.o src/budget.o src/declared.o src/outbox.o \
+	src/encoding.o src/rows.o src/jsonb.o src/api.o src/risk.o src/audit.o src/budget.o src/declared.o src/outbox.o src/mirror.o \
 	src/account.o src/calendar.o src/assets.o src/orders.o src/positions.o \
 	src/watchlists.o src/activities.o src/portfolio.o src/options.o \
 	src/corporate_actions.o src/crypto.o
@@ -23,7 +23,7 @@ REGRESS = setup account market assets orders positions watchlists activities opt
 REGRESS_OPTS = --load-extension=alpaca
 
 PG_CPPFLAGS = -Isrc -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror
-SHLIB_LINK = -lcurl
+SHLIB_LINK = -lcurl -lwebsockets
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

@@ -11,7 +11,8 @@
 While a stream is open a ticker advances the market every few milliseconds,
 so orders fill without another request.  For tests, POST /_sim/stream
 misbehaves on purpose: {"disconnect": true} cuts every open stream now (no
-close frame), {"lose": n} silently drops the next n trade events,
+close frame), {"inject": "text"} sends a message exactly as given (hostile
+tests), {"lose": n} silently drops the next n trade events,
 {"replay": n} sends the last n again on the next connection, and
 {"drop_every": n} cuts a connection after every n events it sends.
 """
@@ -59,6 +60,9 @@ class Streams:
                 setattr(self, k, int(body[k]))
         if body.get("disconnect"):
             self.generation += 1
+        if "inject" in body:
+            # a message as given, for hostile tests: sent as is to whoever listens
+            self.events.append({"_raw": body["inject"]})
         self.cv.notify_all()
         return {"events": len(self.events), "connections": self.connections, "open": self.open,
                 "lose": self.lose, "replay": self.replay, "drop_every": self.drop_every}
@@ -166,7 +170,8 @@ def serve_websocket(handler, sim):
     st = sim.streams
 
     def send(msg):
-        sock.sendall(frame(0x2, json.dumps(msg).encode()))
+        raw = msg.get("_raw")
+        sock.sendall(frame(0x2, raw.encode() if raw is not None else json.dumps(msg).encode()))
 
     authorized = False
     cursor = None                 # listening from here

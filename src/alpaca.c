@@ -23,6 +23,7 @@
 #include "budget.h"
 #include "guc.h"
 #include "http.h"
+#include "mirror.h"
 #include "outbox.h"
 #include "risk.h"
 
@@ -41,6 +42,7 @@ alpaca_shmem_request(void)
 	RequestAddinShmemSpace(alpaca_audit_shmem_size());
 	RequestAddinShmemSpace(alpaca_budget_shmem_size());
 	RequestAddinShmemSpace(alpaca_outbox_shmem_size());
+	RequestAddinShmemSpace(alpaca_mirror_shmem_size());
 	RequestNamedLWLockTranche("alpaca", 2);
 }
 
@@ -53,6 +55,7 @@ alpaca_shmem_startup(void)
 	alpaca_audit_shmem_startup();
 	alpaca_budget_shmem_startup();
 	alpaca_outbox_shmem_startup();
+	alpaca_mirror_shmem_startup();
 	LWLockRelease(AddinShmemInitLock);
 }
 
@@ -64,6 +67,7 @@ _PG_init(void)
 	alpaca_define_audit_gucs();
 	alpaca_define_budget_gucs();
 	alpaca_define_outbox_gucs();
+	alpaca_define_mirror_gucs();
 	/* after every definition: placeholders for names not defined are dropped */
 	MarkGUCPrefixReserved("alpaca");
 	alpaca_install_log_filter();
@@ -87,5 +91,6 @@ _PG_init(void)
 	{
 		alpaca_audit_register_worker();
 		alpaca_outbox_register_worker();
+		alpaca_mirror_register_worker();
 	}
 }

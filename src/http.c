@@ -251,9 +251,27 @@ ensure_handles(void)
 	}
 }
 
+/* The key lines, built in a StringInfo that is wiped, never logged. */
+struct curl_slist *
+alpaca_http_key_headers(struct curl_slist *list)
+{
+	StringInfoData hdr;
+
+	initStringInfo(&hdr);
+	appendStringInfo(&hdr, "APCA-API-KEY-ID: %s", alpaca_key_id);
+	list = append_header(list, hdr.data);
+	explicit_bzero(hdr.data, hdr.maxlen);
+	resetStringInfo(&hdr);
+	appendStringInfo(&hdr, "APCA-API-SECRET-KEY: %s", alpaca_secret_key);
+	list = append_header(list, hdr.data);
+	explicit_bzero(hdr.data, hdr.maxlen);
+	pfree(hdr.data);
+	return list;
+}
+
 /* libcurl keeps its own copies of header lines; the key lines are wiped first */
-static void
-free_headers(struct curl_slist *list)
+void
+alpaca_http_free_headers(struct curl_slist *list)
 {
 	for (struct curl_slist *h = list; h; h = h->next)
 		explicit_bzero(h->data, strlen(h->data));
@@ -276,7 +294,6 @@ alpaca_http_perform(const char *base, const char *method, const char *path_and_q
 	HeaderState hs = {-1, 0, &buf, -1, 0};
 	char		errbuf[CURL_ERROR_SIZE];
 	StringInfoData url;
-	StringInfoData hdr;
 	volatile CURLcode result = CURLE_OK;
 	volatile long status = 0;
 	volatile bool added = false;
@@ -305,15 +322,7 @@ alpaca_http_perform(const char *base, const char *method, const char *path_and_q
 		CURLMsg    *msg;
 		int			left;
 
-		/* the key lines are built in a StringInfo, wiped, never logged */
-		initStringInfo(&hdr);
-		appendStringInfo(&hdr, "APCA-API-KEY-ID: %s", alpaca_key_id);
-		headers = append_header(headers, hdr.data);
-		explicit_bzero(hdr.data, hdr.maxlen);
-		resetStringInfo(&hdr);
-		appendStringInfo(&hdr, "APCA-API-SECRET-KEY: %s", alpaca_secret_key);
-		headers = append_header(headers, hdr.data);
-		explicit_bzero(hdr.data, hdr.maxlen);
+		headers = alpaca_http_key_headers(headers);
 		headers = append_header(headers, "Accept: application/json");
 		if (body)
 			headers = append_header(headers, "Content-Type: application/json");
@@ -391,7 +400,7 @@ alpaca_http_perform(const char *base, const char *method, const char *path_and_q
 		/* the handle keeps no pointer to freed memory into the next call */
 		curl_easy_setopt(alpaca_curl, CURLOPT_HTTPHEADER, NULL);
 		curl_easy_setopt(alpaca_curl, CURLOPT_ERRORBUFFER, NULL);
-		free_headers(headers);
+		alpaca_http_free_headers(headers);
 	}
 	PG_END_TRY();
 

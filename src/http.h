@@ -35,6 +35,11 @@ typedef enum AlpacaTransportError
 } AlpacaTransportError;
 
 extern void alpaca_http_init(void);
+
+/* the key headers for a transfer of one's own (the mirror's event stream) */
+struct curl_slist;
+extern struct curl_slist *alpaca_http_key_headers(struct curl_slist *list);
+extern void alpaca_http_free_headers(struct curl_slist *list);
 extern AlpacaTransportError alpaca_http_perform(const char *base, const char *method,
 												const char *path_and_query,
 												const char *body,
