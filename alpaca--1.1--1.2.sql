@@ -309,7 +309,7 @@ CREATE FUNCTION alpaca_mirror_status(
     OUT last_reconcile_at timestamptz, OUT last_activity_id text, OUT last_error text)
 RETURNS record
 AS 'MODULE_PATHNAME', 'alpaca_mirror_status'
-LANGUAGE C VOLATILE PARALLEL SAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION alpaca_mirror_status()
     IS 'The mirror worker now: alpaca.mirror, the state of each stream (off, connecting, authenticating, listening, streaming, reconnecting), stream messages applied and refused, reconnects, reconciliations, when it last heard from a stream and last reconciled, the last activity event id (where the event stream resumes) and the last error.';
 REVOKE ALL ON FUNCTION alpaca_mirror_status() FROM PUBLIC;

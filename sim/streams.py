@@ -274,7 +274,10 @@ def serve_live_events(handler, sim, query, history):
         handler.wfile.write("".join("data: %s\n\n" % json.dumps(e) for e in history).encode())
         handler.wfile.flush()
         while True:
-            time.sleep(0.005)
+            # the client went away: a read of a closed connection gives nothing
+            r, _, _ = select.select([handler.connection], [], [], 0.005)
+            if r and not handler.connection.recv(1, socket.MSG_PEEK):
+                return
             with sim.lock:
                 if st.generation != generation:
                     return

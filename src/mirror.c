@@ -37,6 +37,7 @@
 
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -919,6 +920,23 @@ connect_streams(Loop *loop, TimestampTz now)
 	}
 }
 
+/* Are the server and keys still those the streams were opened with? */
+static bool
+same_endpoint(void)
+{
+	static uint64 opened = 0;
+	uint64		now;
+	bool		same;
+
+	/* a hash, so no second copy of the keys is kept */
+	now = hash_bytes_extended((const unsigned char *) alpaca_base_url, strlen(alpaca_base_url), 1);
+	now = hash_bytes_extended((const unsigned char *) alpaca_key_id, strlen(alpaca_key_id), now);
+	now = hash_bytes_extended((const unsigned char *) alpaca_secret_key, strlen(alpaca_secret_key), now);
+	same = (now == opened);
+	opened = now;
+	return same;
+}
+
 PGDLLEXPORT void alpaca_mirror_main(Datum arg);
 
 void
@@ -957,16 +975,25 @@ alpaca_mirror_main(Datum arg)
 		{
 			ConfigReloadPending = false;
 			ProcessConfigFile(PGC_SIGHUP);
-			if (running)
+			if (running && !same_endpoint())
 			{
-				/* settings may name another server or other keys: start over */
+				/* another server or other keys: start over */
 				ws_disconnect();
 				sse_stop();
 				running = false;
 			}
+			/* a shorter interval counts from now */
+			loop.next_reconcile = Min(loop.next_reconcile,
+									  TimestampTzPlusMilliseconds(now, reconcile_interval_s * 1000));
 		}
 		if (!mirror_enabled)
 		{
+			if (running)
+			{
+				ws_disconnect();
+				sse_stop();
+				running = false;
+			}
 			set_state(shared->trade_updates, "off");
 			set_state(shared->activities, "off");
 			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 10000, PG_WAIT_EXTENSION);
@@ -975,6 +1002,7 @@ alpaca_mirror_main(Datum arg)
 		}
 		if (!running)
 		{
+			(void) same_endpoint();
 			running = true;
 			loop.reconcile = true;
 			loop.ws_retry_at = loop.sse_retry_at = 0;
