@@ -198,7 +198,9 @@ DECLARE
     changed integer;
     closed integer;
 BEGIN
-    CREATE TEMP TABLE IF NOT EXISTS alpaca_fresh_positions (LIKE @extschema@.alpaca_position) ON COMMIT DELETE ROWS;
+    IF to_regclass('pg_temp.alpaca_fresh_positions') IS NULL THEN
+        CREATE TEMP TABLE alpaca_fresh_positions (LIKE @extschema@.alpaca_position) ON COMMIT DELETE ROWS;
+    END IF;
     DELETE FROM alpaca_fresh_positions;
     INSERT INTO alpaca_fresh_positions SELECT * FROM @extschema@.alpaca_positions();
     -- positions closed: gone; positions that differ: replaced

@@ -7,7 +7,7 @@ SIM_SECRET=sim-secret-0000000000000000000000000000
 need_packages() {
     local missing=()
     for p in postgresql-15 postgresql-server-dev-15 postgresql-common libcurl4-openssl-dev \
-             python3 tzdata make gcc curl postgresql-15-cron libwebsockets-dev "$@"; do
+             python3 tzdata make gcc curl postgresql-15-cron libwebsockets-dev libpq-dev "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
     done
     if [ ${#missing[@]} -gt 0 ]; then

@@ -59,6 +59,42 @@ SELECT (alpaca_place_order('BTC/USD', 0.5, 'buy', time_in_force => 'gtc')).statu
 SELECT run_job('position-snapshot');
 SELECT run_job('position-snapshot');   -- a second run the same day adds nothing
 SELECT taken_on = current_date AS today, symbol, qty, avg_entry_price FROM position_history ORDER BY symbol;
+-- a rebalance that reads the mirror, not the API, and queues its orders: they
+-- leave after the job's transaction commits (the outbox), one per symbol off
+-- target, none while an order for the symbol is on its way
+CREATE TABLE my_targets (symbol text PRIMARY KEY, target numeric NOT NULL);
+INSERT INTO my_targets VALUES ('AAPL', 10), ('MSFT', 0), ('SPY', 3);
+SELECT cron.schedule('rebalance-from-mirror', '*/5 13-20 * * 1-5', $$
+    SELECT alpaca_queue_order(t.symbol, qty => abs(t.target - coalesce(p.qty, 0)),
+                              side => CASE WHEN t.target > coalesce(p.qty, 0) THEN 'buy' ELSE 'sell' END)
+    FROM my_targets t LEFT JOIN alpaca_mirror_positions p USING (symbol)
+    WHERE t.target <> coalesce(p.qty, 0)
+      AND NOT EXISTS (SELECT 1 FROM alpaca_mirror_orders o WHERE o.symbol = t.symbol
+                      AND o.status IN ('new', 'accepted', 'pending_new', 'partially_filled', 'held'))
+      AND NOT EXISTS (SELECT 1 FROM alpaca_order_outbox q WHERE q.symbol = t.symbol
+                      AND q.status IN ('pending_approval', 'queued', 'sending'))
+$$) > 0 AS scheduled;
+SELECT sim('reset');
+SELECT (alpaca_place_order('AAPL', 4, 'buy')).status, (alpaca_place_order('MSFT', 2, 'buy')).status;
+-- a resting order for SPY: the job leaves SPY alone while it is open
+SELECT id AS resting FROM alpaca_place_order('SPY', 3, 'buy', type => 'limit', limit_price => 1) \gset
+SELECT orders > 0 AS mirrored FROM alpaca_mirror_reconcile();
+SELECT run_job('rebalance-from-mirror');
+SELECT symbol, side, qty, (alpaca_wait_for_order(client_order_id)).status FROM alpaca_order_outbox
+WHERE queued_at > now() - interval '1 minute' ORDER BY symbol;
+SELECT symbol, qty FROM alpaca_positions() ORDER BY symbol;
+-- once the resting order is gone, SPY is bought; the others are on target
+SELECT alpaca_cancel_order(:'resting');
+SELECT orders > 0 AS mirrored FROM alpaca_mirror_reconcile();
+SELECT run_job('rebalance-from-mirror');
+SELECT symbol, side, qty, (alpaca_wait_for_order(client_order_id)).status FROM alpaca_order_outbox
+WHERE queued_at > now() - interval '1 minute' AND symbol = 'SPY';
+SELECT symbol, qty FROM alpaca_positions() ORDER BY symbol;
+SELECT orders >= 0 AS mirrored FROM alpaca_mirror_reconcile();
+SELECT run_job('rebalance-from-mirror');
+SELECT count(*) AS queued_on_target FROM alpaca_order_outbox WHERE status IN ('queued', 'sending');
+DROP TABLE my_targets;
+TRUNCATE alpaca_mirror_orders, alpaca_mirror_positions, alpaca_mirror_activities;
 -- the jobs, as pg_cron holds them
 SELECT jobname, schedule, active FROM cron.job ORDER BY jobid;
 SELECT cron.unschedule(jobname) FROM cron.job ORDER BY jobid;

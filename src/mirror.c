@@ -832,8 +832,11 @@ reconcile(Loop *loop)
 		FlushErrorState();
 		AbortCurrentTransaction();
 		MemoryContextSwitchTo(cxt);
+		/* a condition that lasts (the extension not installed yet) is logged once */
+		if (strncmp(shared->last_error, "reconciling: ", 13) != 0 ||
+			strncmp(shared->last_error + 13, e->message, sizeof(shared->last_error) - 14) != 0)
+			ereport(LOG, (errmsg("alpaca mirror: could not reconcile: %s", e->message)));
 		set_error("reconciling", e->message);
-		ereport(LOG, (errmsg("alpaca mirror: could not reconcile: %s", e->message)));
 		/* tried again soon, not at the full interval */
 		loop->next_reconcile = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), 5000);
 	}

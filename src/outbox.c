@@ -351,6 +351,7 @@ alpaca_reject_order(PG_FUNCTION_ARGS)
 /* ---- the worker ---- */
 
 static char *worker_table = NULL;	/* in TopMemoryContext once found */
+static char last_logged[256];
 static Oid	worker_owner = InvalidOid;
 
 /* Start a transaction with SPI and a snapshot; find the table. */
@@ -388,7 +389,10 @@ abort_with(MemoryContext cxt)
 	AbortCurrentTransaction();
 	pgstat_report_activity(STATE_IDLE, NULL);
 	text = e->detail ? psprintf("%s: %s", e->message, e->detail) : pstrdup(e->message);
-	ereport(LOG, (errmsg("alpaca outbox: %s", text)));
+	/* a condition that lasts (the extension not installed yet) is logged once */
+	if (strncmp(text, last_logged, sizeof(last_logged) - 1) != 0)
+		ereport(LOG, (errmsg("alpaca outbox: %s", text)));
+	strlcpy(last_logged, text, sizeof(last_logged));
 	return text;
 }
 
