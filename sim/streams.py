@@ -28,7 +28,7 @@ import uuid
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 # an order's status, and the trade_updates event that reports reaching it
-EVENTS = {"accepted": "new", "new": "new", "partially_filled": "partial_fill", "filled": "fill",
+EVENTS = {"accepted": "pending_new", "new": "new", "partially_filled": "partial_fill", "filled": "fill",
           "canceled": "canceled", "expired": "expired", "replaced": "replaced", "rejected": "rejected",
           "pending_new": "pending_new", "pending_cancel": "pending_cancel",
           "pending_replace": "pending_replace", "done_for_day": "done_for_day",
@@ -77,7 +77,7 @@ class Streams:
                 continue
             self.seen[o["id"]] = key
             event = EVENTS.get(o["status"])
-            if event is None or (prev is not None and prev[0] == o["status"] and event == "new"):
+            if event is None:
                 continue
             data = {"event": event, "execution_id": str(uuid.uuid4()), "order": sim.public_order(o)}
             if event in ("fill", "partial_fill"):

@@ -616,13 +616,14 @@ class SimulatorStreams(unittest.TestCase):
         self.assertEqual(auth["data"], {"status": "authorized", "action": "authenticate"})
         o = self.order()
         new, fill = self.recv(sock), self.recv(sock)
-        self.assertEqual((new["stream"], new["data"]["event"], new["data"]["order"]["id"]), ("trade_updates", "new", o["id"]))
+        self.assertEqual((new["stream"], new["data"]["event"], new["data"]["order"]["id"]),
+                         ("trade_updates", "pending_new", o["id"]))     # accepted, not yet routed
         self.assertEqual(fill["data"]["event"], "fill")        # the ticker fills it, no request needed
         self.assertEqual(fill["data"]["order"]["status"], "filled")
         self.assertEqual((fill["data"]["qty"], fill["data"]["position_qty"]), ("1", "1"))
         self.assertIn("timestamp", fill["data"])
         limit = self.order(type="limit", limit_price="1")
-        self.assertEqual(self.recv(sock)["data"]["event"], "new")
+        self.assertEqual([self.recv(sock)["data"]["event"] for _ in range(2)], ["pending_new", "new"])
         req = urllib.request.Request("http://127.0.0.1:%d/v2/orders/%s" % (self.port, limit["id"]), method="DELETE",
                                      headers={"APCA-API-KEY-ID": KEY, "APCA-API-SECRET-KEY": SECRET})
         urllib.request.urlopen(req).read()
@@ -640,15 +641,17 @@ class SimulatorStreams(unittest.TestCase):
     def test_misbehaving_on_purpose(self):
         self.post("/_sim/reset", {})
         sock, _ = self.ws()
-        self.post("/_sim/stream", {"lose": 2})          # the new and the fill of the next order are lost
-        self.order()
+        self.post("/_sim/stream", {"lose": 4})          # the events of the next two orders are lost
+        self.order(type="limit", limit_price="1")       # (resting limit orders: pending_new, new)
+        self.order(type="limit", limit_price="1")
         o = self.order(type="limit", limit_price="1")
-        self.assertEqual(self.recv(sock)["data"]["order"]["id"], o["id"])
+        self.assertEqual([self.recv(sock)["data"]["order"]["id"] for _ in range(2)], [o["id"], o["id"]])
         self.post("/_sim/stream", {"disconnect": True})   # cut, no close frame
         self.assertEqual(sock.recv(1), b"")
         self.post("/_sim/stream", {"replay": 1})
         sock, _ = self.ws()
-        self.assertEqual(self.recv(sock)["data"]["order"]["id"], o["id"])   # sent again
+        again = self.recv(sock)["data"]                     # sent again
+        self.assertEqual((again["order"]["id"], again["event"]), (o["id"], "new"))
         self.post("/_sim/stream", {"drop_every": 1})
         self.order(type="limit", limit_price="1")
         self.recv(sock)

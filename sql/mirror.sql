@@ -97,8 +97,11 @@ FROM unnest(ARRAY[
     '{"stream": "trade_updates", "data": {"event": "fill", "order": {"id": "6f1d2c3e-5a4b-4c8d-9e0f-a1b2c3d4e5f6", "qty": NaN}}}',
     '{"stream": "trade_updates", "data": {"event": "fill"}}',
     '[1, 2, 3]',
-    'not json at all']) AS m;
-SELECT eventually($$(SELECT refused >= $$ || :refused_before + 6 || $$ FROM alpaca_mirror_status())$$) AS all_refused;
+    'not json at all',
+    -- an upstream that echoes the keys: refused unread, never a row anyone can read
+    format('{"stream": "trade_updates", "data": {"event": "new", "order": {"id": "6f1d2c3e-5a4b-4c8d-9e0f-a1b2c3d4e5f6", "client_order_id": "%s"}}}',
+           (SELECT secret_key FROM sim_keys()))]) AS m;
+SELECT eventually($$(SELECT refused >= $$ || :refused_before + 7 || $$ FROM alpaca_mirror_status())$$) AS all_refused;
 SELECT count(*) AS ghost_rows FROM alpaca_mirror_orders WHERE id = '6f1d2c3e-5a4b-4c8d-9e0f-a1b2c3d4e5f6';
 SELECT id AS after_id FROM alpaca_place_order('MSFT', qty => 1, side => 'buy', client_order_id => 'mirror-after-hostile') \gset
 SELECT mirrored(:'after_id', 'filled') AS still_mirroring;

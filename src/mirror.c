@@ -692,11 +692,18 @@ typedef struct Loop
 static const char *
 apply_one(Message *m)
 {
-	Datum		doc = alpaca_jsonb_datum(m->data, m->len);
+	AlpacaResponse text = {0};
+	Datum		doc;
 	const char *sql = m->source == FROM_TRADE_UPDATES ?
 		"SELECT alpaca_mirror_message($1)" :
 		"SELECT alpaca_mirror_activity($1)::text, $1->>'event_id'";
 	bool		isnull;
+
+	/* as every answer: verified UTF-8, converted, refused if it holds a key */
+	text.body = pnstrdup(m->data, m->len);
+	text.body_len = m->len;
+	alpaca_answer_text(&text);
+	doc = alpaca_jsonb_datum(text.body, text.body_len);
 
 	if (SPI_execute_with_args(sql, 1, (Oid[]) {JSONBOID}, &doc, NULL, false, 1) != SPI_OK_SELECT ||
 		SPI_processed != 1)
