@@ -14,6 +14,7 @@
 
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "postmaster/bgworker.h"
 #include "storage/ipc.h"
 #include "storage/lwlock.h"
 #include "storage/shmem.h"
@@ -59,6 +60,26 @@ alpaca_shmem_startup(void)
 	LWLockRelease(AddinShmemInitLock);
 }
 
+/*
+ * The workers: each connects to alpaca.database once recovery is over and
+ * is restarted by the postmaster if it exits (after restart_s seconds).
+ */
+static void
+register_worker(const char *name, const char *function, int restart_s)
+{
+	BackgroundWorker bgw;
+
+	memset(&bgw, 0, sizeof(bgw));
+	bgw.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+	bgw.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	bgw.bgw_restart_time = restart_s;
+	strlcpy(bgw.bgw_library_name, "alpaca", BGW_MAXLEN);
+	strlcpy(bgw.bgw_function_name, function, BGW_MAXLEN);
+	strlcpy(bgw.bgw_name, name, BGW_MAXLEN);
+	strlcpy(bgw.bgw_type, name, BGW_MAXLEN);
+	RegisterBackgroundWorker(&bgw);
+}
+
 void
 _PG_init(void)
 {
@@ -89,8 +110,9 @@ _PG_init(void)
 	/* like pg_cron: no worker while pg_upgrade runs the server */
 	if (!IsBinaryUpgrade)
 	{
-		alpaca_audit_register_worker();
-		alpaca_outbox_register_worker();
-		alpaca_mirror_register_worker();
+		/* the audit trail (src/audit.c), orders on COMMIT (src/outbox.c), the mirror (src/mirror.c) */
+		register_worker("alpaca audit", "alpaca_audit_main", 1);
+		register_worker("alpaca outbox", "alpaca_outbox_main", 1);
+		register_worker("alpaca mirror", "alpaca_mirror_main", 5);
 	}
 }

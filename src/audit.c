@@ -121,22 +121,6 @@ alpaca_define_audit_gucs(void)
 							NULL, NULL, NULL);
 }
 
-void
-alpaca_audit_register_worker(void)
-{
-	BackgroundWorker bgw;
-
-	memset(&bgw, 0, sizeof(bgw));
-	bgw.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-	bgw.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	bgw.bgw_restart_time = 1;
-	strlcpy(bgw.bgw_library_name, "alpaca", BGW_MAXLEN);
-	strlcpy(bgw.bgw_function_name, "alpaca_audit_main", BGW_MAXLEN);
-	strlcpy(bgw.bgw_name, "alpaca audit", BGW_MAXLEN);
-	strlcpy(bgw.bgw_type, "alpaca audit", BGW_MAXLEN);
-	RegisterBackgroundWorker(&bgw);
-}
-
 /* ---- the backend's side ---- */
 
 static void

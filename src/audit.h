@@ -13,7 +13,6 @@ extern char *alpaca_database;
 extern Size alpaca_audit_shmem_size(void);
 extern void alpaca_audit_shmem_startup(void);
 extern void alpaca_define_audit_gucs(void);
-extern void alpaca_audit_register_worker(void);
 extern int64 alpaca_audit_intent(const char *function, const AlpacaRequest *req,
 								 const char *client_order_id);
 extern void alpaca_audit_complete(int64 id, const char *outcome, long status,

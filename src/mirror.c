@@ -131,22 +131,6 @@ alpaca_define_mirror_gucs(void)
 							NULL, &mirror_days, 7, 1, 3650, PGC_SIGHUP, 0, NULL, NULL, NULL);
 }
 
-void
-alpaca_mirror_register_worker(void)
-{
-	BackgroundWorker bgw;
-
-	memset(&bgw, 0, sizeof(bgw));
-	bgw.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-	bgw.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	bgw.bgw_restart_time = 5;
-	strlcpy(bgw.bgw_library_name, "alpaca", BGW_MAXLEN);
-	strlcpy(bgw.bgw_function_name, "alpaca_mirror_main", BGW_MAXLEN);
-	strlcpy(bgw.bgw_name, "alpaca mirror", BGW_MAXLEN);
-	strlcpy(bgw.bgw_type, "alpaca mirror", BGW_MAXLEN);
-	RegisterBackgroundWorker(&bgw);
-}
-
 static void
 set_state(char *field, const char *state)
 {

@@ -8,6 +8,5 @@
 extern Size alpaca_mirror_shmem_size(void);
 extern void alpaca_mirror_shmem_startup(void);
 extern void alpaca_define_mirror_gucs(void);
-extern void alpaca_mirror_register_worker(void);
 
 #endif

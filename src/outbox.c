@@ -103,22 +103,6 @@ alpaca_define_outbox_gucs(void)
 							&max_attempts, 5, 1, 100, PGC_SIGHUP, 0, NULL, NULL, NULL);
 }
 
-void
-alpaca_outbox_register_worker(void)
-{
-	BackgroundWorker bgw;
-
-	memset(&bgw, 0, sizeof(bgw));
-	bgw.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-	bgw.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	bgw.bgw_restart_time = 1;
-	strlcpy(bgw.bgw_library_name, "alpaca", BGW_MAXLEN);
-	strlcpy(bgw.bgw_function_name, "alpaca_outbox_main", BGW_MAXLEN);
-	strlcpy(bgw.bgw_name, "alpaca outbox", BGW_MAXLEN);
-	strlcpy(bgw.bgw_type, "alpaca outbox", BGW_MAXLEN);
-	RegisterBackgroundWorker(&bgw);
-}
-
 /* ---- the caller's side ---- */
 
 /* After COMMIT (never before, never on ROLLBACK): wake the worker. */
@@ -425,11 +409,19 @@ apply_role_settings(Oid role)
 	{
 		char	   *name;
 		char	   *value;
+		char	   *n;
+		char	   *v;
 
+		/* name and value come malloc'd (ProcessGUCArray frees them too) */
 		ParseLongOption(SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1), &name, &value);
-		if (value && strncmp(name, "alpaca.", 7) == 0)
-			(void) set_config_option(name, value, PGC_SUSET, PGC_S_SESSION, GUC_ACTION_LOCAL,
-									 true, 0, false);
+		n = pstrdup(name);
+		v = value ? pstrdup(value) : NULL;
+		free(name);
+		if (value)
+			free(value);
+		/* an invalid limit is an error (the order is refused), never ignored */
+		if (v && strncmp(n, "alpaca.", 7) == 0)
+			(void) set_config_option(n, v, PGC_SUSET, PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
 	}
 }
 

@@ -8,6 +8,5 @@
 extern Size alpaca_outbox_shmem_size(void);
 extern void alpaca_outbox_shmem_startup(void);
 extern void alpaca_define_outbox_gucs(void);
-extern void alpaca_outbox_register_worker(void);
 
 #endif
