@@ -85,6 +85,15 @@ SELECT sim('faults', '{"path": "/v1/locates/quotes", "body": {"quotes": {"symbol
 SELECT * FROM alpaca_locate_quotes(ARRAY['KKR']);
 SELECT sim('faults', '{"path": "/v2beta1/events/activities", "raw": "data: {\"event_id\": \"01\", \"at\": \"yesterday\"}\n\n", "content_type": "text/event-stream"}') IS NOT NULL AS armed;
 SELECT * FROM alpaca_activity_events(since => '2026-10-01');
+-- the stream's syntax as Alpaca may send it: comments, id: lines, CRLF, an
+-- event's data over two lines, no blank line after the last event; and no
+-- event at all
+SELECT sim('faults', jsonb_build_object('path', '/v2beta1/events/activities', 'content_type', 'text/event-stream',
+       'raw', E': hello\r\nid: 1\r\ndata: {"event_id": "01A", "activity_type": "FILL",\r\ndata:  "qty": "1.50"}\r\n\r\n'
+              || E': heartbeat\n\ndata:{"event_id": "01B", "activity_type": "DIV"}')) IS NOT NULL AS armed;
+SELECT event_id, activity_type, qty FROM alpaca_activity_events(since => '2026-10-01');
+SELECT sim('faults', '{"path": "/v2beta1/events/activities", "raw": ": nothing yet\n\n", "content_type": "text/event-stream"}') IS NOT NULL AS armed;
+SELECT count(*) AS no_events FROM alpaca_activity_events(since => '2026-10-01');
 -- escapes inside a jsonb column are checked like any other string: a lone
 -- surrogate or \u0000 is an odd answer (08P01), not jsonb's own 22P02/22P05
 SELECT sim('faults', '{"path": "/v3/clock", "raw": "{\"clocks\": [{\"phase\": \"core\", \"market\": {\"name\": \"\\ud800\"}}]}"}') IS NOT NULL AS armed;

@@ -178,20 +178,20 @@ arg_text(FunctionCallInfo fcinfo, int n, Oid type, const char *name)
 
 /*
  * A server-sent event stream ("data: {...}" lines, a blank line after each
- * event) as a JSON array of the events' data, for the rows layer.
+ * event) as a JSON array of the events' data, for the rows layer, rewritten
+ * in place: each event's "data:" prefix and blank line are longer than the
+ * "[", "," or "]" that replace them, so the writer never passes the reader
+ * and a long history is not held twice.
  */
 static void
 events_to_array(AlpacaResponse *resp)
 {
-	StringInfoData out;
-	StringInfoData data;
 	char	   *p = resp->body;
 	char	   *end = resp->body + resp->body_len;
+	char	   *w = resp->body;
+	bool		in_event = false;
 	int			n = 0;
 
-	initStringInfo(&out);
-	initStringInfo(&data);
-	appendStringInfoChar(&out, '[');
 	while (p <= end)
 	{
 		char	   *eol = memchr(p, '\n', end - p);
@@ -203,34 +203,32 @@ events_to_array(AlpacaResponse *resp)
 		{
 			/* a blank line ends an event; a long history stays cancellable */
 			CHECK_FOR_INTERRUPTS();
-			if (data.len > 0)
-			{
-				appendStringInfoString(&out, n++ ? "," : "");
-				appendBinaryStringInfo(&out, data.data, data.len);
-				resetStringInfo(&data);
-			}
+			in_event = false;
 		}
 		else if (len >= 5 && strncmp(p, "data:", 5) == 0)
 		{
 			size_t		skip = (len > 5 && p[5] == ' ') ? 6 : 5;
 
-			if (data.len > 0)
-				appendStringInfoChar(&data, '\n');
-			appendBinaryStringInfo(&data, p + skip, len - skip);
+			/* a new event's separator, or the newline between its data lines */
+			*w++ = in_event ? '\n' : (n++ ? ',' : '[');
+			in_event = true;
+			memmove(w, p + skip, len - skip);
+			w += len - skip;
 		}
 		/* event:, id:, retry: and ":" comments carry nothing a row needs */
 		if (eol == NULL)
 			break;
 		p = eol + 1;
 	}
-	if (data.len > 0)
+	if (n == 0)
 	{
-		appendStringInfoString(&out, n++ ? "," : "");
-		appendBinaryStringInfo(&out, data.data, data.len);
+		resp->body = pstrdup("[]");
+		resp->body_len = 2;
+		return;
 	}
-	appendStringInfoChar(&out, ']');
-	resp->body = out.data;
-	resp->body_len = out.len;
+	*w++ = ']';
+	*w = '\0';
+	resp->body_len = w - resp->body;
 }
 
 static bool
