@@ -113,6 +113,17 @@ SELECT id AS resumed_id FROM alpaca_place_order('SPY', qty => 1, side => 'sell',
 SELECT mirrored(:'resumed_id', 'filled') AS filled;
 SELECT eventually($$(SELECT count(*) FROM alpaca_mirror_activities) = (SELECT count(*) FROM alpaca_activity_events(since => '2000-01-01'))$$) AS same_events;
 SELECT count(*) = count(DISTINCT event_id) AS none_twice FROM alpaca_mirror_activities;
+-- a new worker (after a restart) resumes the event stream after the last event in the table
+SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'alpaca mirror';
+SELECT eventually($$(SELECT trade_updates = 'off' FROM alpaca_mirror_status())$$) AS stopped;
+-- an order while no worker runs: its events are missed, and healed
+SELECT id AS while_down_id FROM alpaca_place_order('MSFT', qty => 1, side => 'sell', client_order_id => 'mirror-while-down') \gset
+SELECT eventually($$(SELECT trade_updates = 'listening' AND activities = 'streaming' FROM alpaca_mirror_status())$$) AS restarted;
+SELECT mirrored(:'while_down_id', 'filled') AS healed;
+SELECT id AS after_restart_id FROM alpaca_place_order('SPY', qty => 1, side => 'buy', client_order_id => 'mirror-after-restart') \gset
+SELECT mirrored(:'after_restart_id', 'filled') AS filled;
+SELECT eventually($$(SELECT count(*) FROM alpaca_mirror_activities) = (SELECT count(*) FROM alpaca_activity_events(since => '2000-01-01'))$$) AS same_events;
+SELECT count(*) = count(DISTINCT event_id) AS none_twice FROM alpaca_mirror_activities;
 
 -- the mirror is not readable by PUBLIC
 CREATE ROLE alpaca_onlooker;
