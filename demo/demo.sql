@@ -67,6 +67,39 @@ SET alpaca.max_order_notional = '1000';
 SELECT alpaca_place_order('AAPL', qty => 10, side => 'buy');
 \set ON_ERROR_STOP on
 RESET alpaca.max_order_notional;
+\echo '== orders on COMMIT: queued in a transaction, sent after it commits, never after a rollback'
+BEGIN;
+SELECT alpaca_queue_order('MSFT', qty => 2, side => 'buy', client_order_id => 'demo-rolled-back');
+ROLLBACK;
+BEGIN;
+SELECT alpaca_queue_order('MSFT', qty => 2, side => 'buy', client_order_id => 'demo-committed');
+COMMIT;
+SELECT client_order_id, status, symbol, qty, order_id IS NOT NULL AS at_alpaca, answered_at - queued_at AS took
+FROM alpaca_wait_for_order('demo-committed');
+SELECT count(*) AS rolled_back_orders_at_alpaca FROM alpaca_orders(status => 'all') WHERE client_order_id = 'demo-rolled-back';
+\echo '== the agent proposes, a person confirms: above alpaca.approval_above_notional an order waits'
+SET alpaca.approval_above_notional = '1000';
+SELECT alpaca_queue_order('AAPL', qty => 50, side => 'buy', client_order_id => 'demo-big');
+RESET alpaca.approval_above_notional;
+SELECT client_order_id, status, order_value FROM alpaca_order_outbox WHERE client_order_id = 'demo-big';
+SELECT status, error FROM alpaca_reject_order('demo-big', 'too large for a demo');
+\echo '== the mirror: orders, positions and activities kept current from Alpaca''s streams, NOTIFY on each change'
+ALTER SYSTEM SET alpaca.mirror = on;
+SELECT pg_reload_conf();
+DO $$ BEGIN
+    FOR i IN 1..500 LOOP
+        EXIT WHEN (SELECT trade_updates = 'listening' FROM alpaca_mirror_status());
+        PERFORM pg_sleep(0.01);
+    END LOOP;
+END $$;
+LISTEN alpaca_trade_updates;
+SELECT id AS demo_order FROM alpaca_place_order('TSLA', qty => 3, side => 'buy', client_order_id => 'demo-mirrored') \gset
+SELECT pg_sleep(0.2);
+SELECT client_order_id, status, last_event, mirrored_at - event_at AS fill_to_row FROM alpaca_mirror_orders WHERE id = :'demo_order';
+SELECT symbol, qty, avg_entry_price FROM alpaca_mirror_positions ORDER BY symbol;
+SELECT trade_updates, activities, messages, reconciliations FROM alpaca_mirror_status();
+ALTER SYSTEM RESET alpaca.mirror;
+SELECT pg_reload_conf();
 \echo '== the audit trail: every call that changed the account, which no ROLLBACK erases'
 SELECT function, method, regexp_replace(path, '[0-9a-f-]{36}', '{id}') AS path, client_order_id, outcome, status
 FROM alpaca_audit ORDER BY id DESC LIMIT 8;
