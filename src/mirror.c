@@ -274,12 +274,11 @@ bytes_free(Bytes *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* ---- the sockets we wait on for libcurl (lws's one socket is asked of lws) ---- */
+/* ---- libcurl's sockets, which the loop waits on (lws's one socket is asked of lws) ---- */
 
 typedef struct WatchedFd
 {
 	int			fd;
-	bool		lws;			/* always false: kept for the lookups */
 	bool		in;
 	bool		out;
 } WatchedFd;
@@ -288,24 +287,23 @@ static WatchedFd fds[MAX_FDS];
 static int	nfds = 0;
 
 static WatchedFd *
-find_fd(int fd, bool lws, bool add)
+find_fd(int fd, bool add)
 {
 	for (int i = 0; i < nfds; i++)
-		if (fds[i].fd == fd && fds[i].lws == lws)
+		if (fds[i].fd == fd)
 			return &fds[i];
 	if (!add || nfds == MAX_FDS)
 		return NULL;
 	fds[nfds].fd = fd;
-	fds[nfds].lws = lws;
 	fds[nfds].in = fds[nfds].out = false;
 	return &fds[nfds++];
 }
 
 static void
-forget_fd(int fd, bool lws)
+forget_fd(int fd)
 {
 	for (int i = 0; i < nfds; i++)
-		if (fds[i].fd == fd && fds[i].lws == lws)
+		if (fds[i].fd == fd)
 		{
 			fds[i] = fds[--nfds];
 			return;
@@ -488,9 +486,6 @@ ws_disconnect(void)
 	ws_context = NULL;
 	ws = NULL;
 	ws_state = WS_DOWN;
-	for (int i = nfds - 1; i >= 0; i--)
-		if (fds[i].lws)
-			fds[i] = fds[--nfds];
 	bytes_free(&ws_rx);
 	if (ws_tx.data)
 		explicit_bzero(ws_tx.data, ws_tx.cap);
@@ -529,10 +524,10 @@ sse_socket_cb(CURL *e, curl_socket_t s, int what, void *userp, void *socketp)
 
 	if (what == CURL_POLL_REMOVE)
 	{
-		forget_fd(s, false);
+		forget_fd(s);
 		return 0;
 	}
-	w = find_fd(s, false, true);
+	w = find_fd(s, true);
 	if (w == NULL)
 		return -1;
 	w->in = (what & CURL_POLL_IN) != 0;
@@ -591,9 +586,7 @@ sse_stop(void)
 	sse_headers = NULL;
 	bytes_free(&sse_rx);
 	sse_running = false;
-	for (int i = nfds - 1; i >= 0; i--)
-		if (!fds[i].lws)
-			fds[i] = fds[--nfds];
+	nfds = 0;
 }
 
 static void
@@ -1017,13 +1010,13 @@ alpaca_mirror_main(Datum arg)
 		AddWaitEventToSet(set, WL_LATCH_SET, PGINVALID_SOCKET, MyLatch, NULL);
 		AddWaitEventToSet(set, WL_EXIT_ON_PM_DEATH, PGINVALID_SOCKET, NULL, NULL);
 		if (ws_fd >= 0)
-			AddWaitEventToSet(set, WL_SOCKET_READABLE, ws_fd, NULL, (void *) 1);
+			AddWaitEventToSet(set, WL_SOCKET_READABLE, ws_fd, NULL, NULL);
 		for (int i = 0; i < nfds; i++)
 		{
 			uint32		ev = (fds[i].in ? WL_SOCKET_READABLE : 0) | (fds[i].out ? WL_SOCKET_WRITEABLE : 0);
 
 			if (ev)
-				AddWaitEventToSet(set, ev, fds[i].fd, NULL, (void *) 2);
+				AddWaitEventToSet(set, ev, fds[i].fd, NULL, &fds[i]);
 		}
 		pgstat_report_wait_start(PG_WAIT_EXTENSION);
 		n = WaitEventSetWait(set, timeout, events, lengthof(events), PG_WAIT_EXTENSION);
@@ -1037,7 +1030,8 @@ alpaca_mirror_main(Datum arg)
 				ResetLatch(MyLatch);
 				continue;
 			}
-			if (events[i].user_data == (void *) 2 && sse_running)
+			/* libcurl's sockets; lws's is serviced below whatever woke us */
+			if (events[i].user_data != NULL && sse_running)
 				sse_action(events[i].fd, ((events[i].events & WL_SOCKET_READABLE) ? CURL_CSELECT_IN : 0) |
 						   ((events[i].events & WL_SOCKET_WRITEABLE) ? CURL_CSELECT_OUT : 0));
 		}
