@@ -658,6 +658,8 @@ sse_action(curl_socket_t fd, int events)
 
 typedef struct Loop
 {
+	bool		ready;			/* a comparison succeeded: the extension is
+								 * there, the streams may open */
 	bool		reconcile;		/* a full comparison is due */
 	TimestampTz next_reconcile;
 	TimestampTz ws_retry_at;
@@ -806,6 +808,7 @@ reconcile(Loop *loop)
 		shared->reconciliations++;
 		shared->last_reconcile_at = GetCurrentTimestamp();
 		SpinLockRelease(&shared->mutex);
+		loop->ready = true;
 	}
 	PG_CATCH();
 	{
@@ -930,7 +933,7 @@ void
 alpaca_mirror_main(Datum arg)
 {
 	MemoryContext pass;
-	Loop		loop = {true, 0, 0, 0, 100, 100};
+	Loop		loop = {false, true, 0, 0, 0, 100, 100};
 	bool		running = false;
 
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
@@ -996,7 +999,9 @@ alpaca_mirror_main(Datum arg)
 		}
 		if (loop.reconcile || now >= loop.next_reconcile)
 			reconcile(&loop);
-		connect_streams(&loop, now);
+		/* not before the tables are there to take what the streams send */
+		if (loop.ready)
+			connect_streams(&loop, now);
 
 		/* wait: the latch, lws's sockets, libcurl's, and the nearest timer */
 		if (sse_running && sse_timeout_ms >= 0)
