@@ -53,9 +53,11 @@ SELECT last_event FROM alpaca_mirror_orders WHERE id = :'limit_id';
 
 -- a replayed event changes nothing
 SELECT mirrored_at AS before FROM alpaca_mirror_orders WHERE id = :'limit_id' \gset
-SELECT messages AS messages_before FROM alpaca_mirror_status() \gset
+SELECT messages AS messages_before, reconciliations AS reconciliations_before FROM alpaca_mirror_status() \gset
 SELECT sim('stream', '{"replay": 2, "disconnect": true}') IS NOT NULL AS replay_armed;
-SELECT eventually($$(SELECT reconnects >= 1 AND trade_updates = 'listening' FROM alpaca_mirror_status())$$) AS reconnected;
+-- listening again, and the comparison that follows every reconnect done
+SELECT eventually($$(SELECT reconnects >= 1 AND trade_updates = 'listening' AND reconciliations > $$ || :reconciliations_before || $$
+                     FROM alpaca_mirror_status())$$) AS reconnected;
 SELECT eventually($$(SELECT messages >= $$ || :messages_before + 2 || $$ FROM alpaca_mirror_status())$$) AS replay_received;
 SELECT mirrored_at = :'before' AS unchanged FROM alpaca_mirror_orders WHERE id = :'limit_id';
 
