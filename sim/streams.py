@@ -11,7 +11,9 @@
 While a stream is open a ticker advances the market every few milliseconds,
 so orders fill without another request.  For tests, POST /_sim/stream
 misbehaves on purpose: {"disconnect": true} cuts every open stream now (no
-close frame), {"inject": "text"} sends a message exactly as given (hostile
+close frame), {"stall": true} makes the open trade_updates connections go
+silent (no events, no pong: a half-open connection), {"inject": "text"}
+sends a message exactly as given (hostile
 tests), {"lose": n} silently drops the next n trade events,
 {"replay": n} sends the last n again on the next connection, and
 {"drop_every": n} cuts a connection after every n events it sends.
@@ -51,7 +53,9 @@ class Streams:
         self.replay = 0
         self.drop_every = 0
         self.connections = 0      # trade_updates connections so far
-        self.open = 0
+        self.stalled_upto = 0     # connections up to this one fall silent
+        # (open counts sockets, which outlive a reset until their handlers see the cut)
+        self.open = getattr(self, "open", 0)
 
     def control(self, body):
         """POST /_sim/stream (the caller holds the lock)."""
@@ -60,6 +64,10 @@ class Streams:
                 setattr(self, k, int(body[k]))
         if body.get("disconnect"):
             self.generation += 1
+        if body.get("stall"):
+            # the open connections go silent (a half-open TCP connection):
+            # no events, no answer to a ping; later ones are served
+            self.stalled_upto = self.connections
         if "inject" in body:
             # a message as given, for hostile tests: sent as is to whoever listens
             self.events.append({"_raw": body["inject"]})
@@ -176,6 +184,7 @@ def serve_websocket(handler, sim):
     authorized = False
     cursor = None                 # listening from here
     sent = 0
+    conn_id = None                # set once listening
     with sim.lock:
         st.open += 1
         generation = st.generation
@@ -185,6 +194,14 @@ def serve_websocket(handler, sim):
             with sim.lock:
                 if st.generation != generation:
                     return        # cut, as a network would: no close frame
+                stalled = conn_id is not None and conn_id <= st.stalled_upto
+            if stalled:
+                # what the client sends is dropped unanswered; only its close ends it
+                r, _, _ = select.select([sock], [], [], 0.01)
+                if r and not sock.recv(65536):
+                    return
+                continue
+            with sim.lock:
                 if cursor is not None:
                     out = st.events[cursor:]
                     cursor = len(st.events)
@@ -229,6 +246,7 @@ def serve_websocket(handler, sim):
                 with sim.lock:
                     if streams and cursor is None:
                         st.connections += 1
+                        conn_id = st.connections
                         cursor = max(0, len(st.events) - st.replay)
                         st.replay = 0
                     elif not streams:

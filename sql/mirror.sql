@@ -127,6 +127,21 @@ SELECT mirrored(:'after_restart_id', 'filled') AS filled;
 SELECT eventually($$(SELECT count(*) FROM alpaca_mirror_activities) = (SELECT count(*) FROM alpaca_activity_events(since => '2000-01-01'))$$) AS same_events;
 SELECT count(*) = count(DISTINCT event_id) AS none_twice FROM alpaca_mirror_activities;
 
+-- a connection that goes silent (half-open: no events, no answer to a ping)
+-- is given up after twice alpaca.mirror_ping_interval and opened again
+ALTER SYSTEM SET alpaca.mirror_ping_interval = '1s';
+SELECT pg_reload_conf();
+SELECT eventually($$(SELECT trade_updates = 'listening' FROM alpaca_mirror_status())$$) AS listening;
+SELECT pg_sleep(0.2);
+SELECT eventually($$(SELECT trade_updates = 'listening' FROM alpaca_mirror_status())$$) AS listening_with_pings;
+SELECT reconnects AS reconnects_before FROM alpaca_mirror_status() \gset
+SELECT sim('stream', '{"stall": true}') IS NOT NULL AS stalled;
+SELECT id AS stalled_id FROM alpaca_place_order('SPY', qty => 2, side => 'sell', client_order_id => 'mirror-stalled') \gset
+SELECT eventually($$(SELECT reconnects > $$ || :reconnects_before || $$ AND trade_updates = 'listening' FROM alpaca_mirror_status())$$) AS gave_up_and_reconnected;
+SELECT mirrored(:'stalled_id', 'filled') AS healed;
+ALTER SYSTEM RESET alpaca.mirror_ping_interval;
+SELECT pg_reload_conf();
+
 -- the mirror is not readable by PUBLIC
 CREATE ROLE alpaca_onlooker;
 SET ROLE alpaca_onlooker;

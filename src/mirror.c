@@ -75,6 +75,7 @@ PG_FUNCTION_INFO_V1(alpaca_mirror_status);
 static bool mirror_enabled = false;
 static int	reconcile_interval_s = 300;
 static int	mirror_days = 7;
+static int	ping_interval_s = 30;
 
 typedef struct MirrorShared
 {
@@ -126,6 +127,10 @@ alpaca_define_mirror_gucs(void)
 							"Time between full comparisons of the mirror with Alpaca.",
 							"They also run at start and after every reconnect.",
 							&reconcile_interval_s, 300, 1, 86400, PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("alpaca.mirror_ping_interval",
+							"Silence on the trade_updates stream after which the mirror pings Alpaca.",
+							"A stream that stays silent for twice this long (no answer to the ping either) is given up and opened again.",
+							&ping_interval_s, 30, 1, 3600, PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
 	DefineCustomIntVariable("alpaca.mirror_days",
 							"Days of orders the mirror keeps reconciled (open orders always).",
 							NULL, &mirror_days, 7, 1, 3650, PGC_SIGHUP, 0, NULL, NULL, NULL);
@@ -324,6 +329,7 @@ static bool ws_closed = false;	/* the connection ended: reconnect */
 static Bytes ws_rx;
 static Bytes ws_tx;				/* one message waiting to be written */
 static char ws_error[200];
+static lws_retry_bo_t idle_policy;	/* read by lws for as long as the stream lasts */
 
 static int
 ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
@@ -468,6 +474,10 @@ ws_connect(void)
 	ci.ssl_connection = tls ? LCCSCF_USE_SSL : 0;
 	ci.local_protocol_name = ws_protocols[0].name;
 	ci.pwsi = &ws;
+	/* a half-open connection is silent, not closed: lws pings, then hangs up */
+	idle_policy.secs_since_valid_ping = ping_interval_s;
+	idle_policy.secs_since_valid_hangup = 2 * ping_interval_s;
+	ci.retry_and_idle_policy = &idle_policy;
 	ws_closed = false;
 	ws_error[0] = '\0';
 	ws_state = WS_CONNECTING;
@@ -910,7 +920,7 @@ connect_streams(Loop *loop, TimestampTz now)
 	}
 }
 
-/* Are the server and keys still those the streams were opened with? */
+/* Are the server, keys and ping interval still those the streams were opened with? */
 static bool
 same_endpoint(void)
 {
@@ -922,6 +932,7 @@ same_endpoint(void)
 	now = hash_bytes_extended((const unsigned char *) alpaca_base_url, strlen(alpaca_base_url), 1);
 	now = hash_bytes_extended((const unsigned char *) alpaca_key_id, strlen(alpaca_key_id), now);
 	now = hash_bytes_extended((const unsigned char *) alpaca_secret_key, strlen(alpaca_secret_key), now);
+	now = hash_bytes_extended((const unsigned char *) &ping_interval_s, sizeof(ping_interval_s), now);
 	same = (now == opened);
 	opened = now;
 	return same;
@@ -967,7 +978,7 @@ alpaca_mirror_main(Datum arg)
 			ProcessConfigFile(PGC_SIGHUP);
 			if (running && !same_endpoint())
 			{
-				/* another server or other keys: start over */
+				/* another server, other keys, another ping interval: start over */
 				ws_disconnect();
 				sse_stop();
 				running = false;
