@@ -163,3 +163,47 @@ alpaca_jsonb_datum(char *body, size_t len)
 		alpaca_json_fail(jb.lex, rc, NULL);
 	return JsonbPGetDatum(JsonbValueToJsonb(jb.result));
 }
+
+/* j -> key, or 0 when absent or j is not an object (jsonb_object_field would return SQL NULL) */
+Datum
+alpaca_jsonb_get(Datum j, const char *key)
+{
+	Jsonb	   *jb = DatumGetJsonbP(j);
+	JsonbValue	k;
+	JsonbValue *v;
+
+	if (!JB_ROOT_IS_OBJECT(jb))
+		return (Datum) 0;
+	k.type = jbvString;
+	k.val.string.val = (char *) key;
+	k.val.string.len = strlen(key);
+	v = findJsonbValueFromContainer(&jb->root, JB_FOBJECT, &k);
+	return v ? JsonbPGetDatum(JsonbValueToJsonb(v)) : (Datum) 0;
+}
+
+/*
+ * The text of the scalar at k1 -> k2 -> k3 (as many as given; strings
+ * unquoted, numbers as written), or NULL when absent, null or not a scalar.
+ */
+char *
+alpaca_jsonb_text(Datum j, const char *k1, const char *k2, const char *k3)
+{
+	const char *keys[] = {k1, k2, k3};
+	Jsonb	   *jb;
+	JsonbValue	v;
+
+	for (int i = 0; i < 3 && keys[i] && DatumGetPointer(j); i++)
+		j = alpaca_jsonb_get(j, keys[i]);
+	if (DatumGetPointer(j) == NULL)
+		return NULL;
+	jb = DatumGetJsonbP(j);
+	if (!JsonbExtractScalar(&jb->root, &v))
+		return NULL;
+	if (v.type == jbvNumeric)
+		return DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric)));
+	if (v.type == jbvString)
+		return pnstrdup(v.val.string.val, v.val.string.len);
+	if (v.type == jbvBool)
+		return pstrdup(v.val.boolean ? "true" : "false");
+	return NULL;
+}

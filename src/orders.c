@@ -53,8 +53,6 @@ static const char *const directions[] = {"asc", "desc", NULL};
 static const char *const asset_classes[] = {"us_equity", "us_option", "crypto", "all", NULL};
 static const AlpacaRowSpec cancellations = {ALPACA_LIST};
 
-static char *jsonb_field_text(JsonbContainer *obj, const char *name);
-
 #define MAX_CLIENT_ORDER_ID 128
 #define ORDERS_PAGE 500			/* Alpaca's largest page */
 
@@ -289,14 +287,13 @@ alpaca_check_order_limits(AlpacaOrderCheck *order, Jsonb *legs)
 	}
 	for (int i = 0; i < (int) JB_ROOT_COUNT(legs); i++)
 	{
-		JsonbValue *leg = getIthJsonbValueFromContainer(&legs->root, i);
+		Datum		leg = JsonbPGetDatum(JsonbValueToJsonb(getIthJsonbValueFromContainer(&legs->root, i)));
 		AlpacaOrderCheck o = *order;
 		char	   *vals[4];
 		Datum		ratio;
 
 		for (int k = 0; k < 4; k++)
-			vals[k] = leg->type == jbvBinary ?
-				jsonb_field_text(leg->val.binary.data, (const char *[]) {"symbol", "ratio_qty", "side", "position_intent"}[k]) : NULL;
+			vals[k] = alpaca_jsonb_text(leg, (const char *[]) {"symbol", "ratio_qty", "side", "position_intent"}[k], NULL, NULL);
 		alpaca_require(vals[0] != NULL, "each leg needs a symbol", NULL);
 		o.symbol = vals[0];
 		o.side = vals[2];
@@ -312,26 +309,6 @@ alpaca_check_order_limits(AlpacaOrderCheck *order, Jsonb *legs)
 	}
 }
 
-/* A field of a JSON object as text (strings unquoted, numbers as written); NULL if absent or null. */
-static char *
-jsonb_field_text(JsonbContainer *obj, const char *name)
-{
-	JsonbValue	key;
-	JsonbValue *v;
-
-	key.type = jbvString;
-	key.val.string.val = (char *) name;
-	key.val.string.len = strlen(name);
-	v = findJsonbValueFromContainer(obj, JB_FOBJECT, &key);
-	if (v && v->type == jbvString)
-		return pnstrdup(v->val.string.val, v->val.string.len);
-	if (v && v->type == jbvNumeric)
-		return DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v->val.numeric)));
-	if (v && v->type == jbvBinary)
-		return JsonbToCString(NULL, v->val.binary.data, v->val.binary.len);
-	return NULL;
-}
-
 /*
  * A queued order's limits when it is about to be sent, checked again from
  * the body that will be sent (the role's limits may have changed since).
@@ -339,21 +316,13 @@ jsonb_field_text(JsonbContainer *obj, const char *name)
 void
 alpaca_check_order_body(const char *what, Jsonb *body)
 {
-	AlpacaOrderCheck check = {0};
-	char	   *legs;
-	char	   *limit;
+	AlpacaOrderCheck check = {what};
+	Datum		legs;
 
-	check.what = what;
-	check.symbol = jsonb_field_text(&body->root, "symbol");
-	check.side = jsonb_field_text(&body->root, "side");
-	check.qty = jsonb_field_text(&body->root, "qty");
-	check.notional = jsonb_field_text(&body->root, "notional");
-	limit = jsonb_field_text(&body->root, "limit_price");
-	check.price = limit ? limit : jsonb_field_text(&body->root, "stop_price");
-	check.intent = jsonb_field_text(&body->root, "position_intent");
-	legs = jsonb_field_text(&body->root, "legs");
-	alpaca_check_order_limits(&check, legs && check.symbol == NULL ?
-							  DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(legs))) : NULL);
+	alpaca_order_check_of(JsonbPGetDatum(body), &check);
+	legs = alpaca_jsonb_get(JsonbPGetDatum(body), "legs");
+	alpaca_check_order_limits(&check, legs && check.symbol == NULL && JB_ROOT_IS_ARRAY(DatumGetJsonbP(legs)) ?
+							  DatumGetJsonbP(legs) : NULL);
 }
 
 /*

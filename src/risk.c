@@ -225,21 +225,6 @@ alpaca_asset_class_of(const char *symbol)
 
 /* ---- what Alpaca says: prices and positions ---- */
 
-/* j -> key, or 0 when absent (jsonb_object_field would return SQL NULL) */
-static Datum
-jsonb_get(Datum j, const char *key)
-{
-	Jsonb	   *jb = DatumGetJsonbP(j);
-	JsonbValue	k;
-	JsonbValue *v;
-
-	k.type = jbvString;
-	k.val.string.val = (char *) key;
-	k.val.string.len = strlen(key);
-	v = findJsonbValueFromContainer(&jb->root, JB_FOBJECT, &k);
-	return v ? JsonbPGetDatum(JsonbValueToJsonb(v)) : (Datum) 0;
-}
-
 /* A small answer as jsonb; 0 for a 404 when missing_ok. */
 static Datum
 fetch_jsonb(AlpacaRequest *req, bool missing_ok)
@@ -259,41 +244,12 @@ fetch_jsonb(AlpacaRequest *req, bool missing_ok)
 	return alpaca_jsonb_datum(resp.body, resp.body_len);
 }
 
-/* The text of the scalar at k1 -> k2 -> k3 (as many as given), or NULL. */
-static char *
-json_text(Datum j, const char *k1, const char *k2, const char *k3)
-{
-	const char *keys[] = {k1, k2, k3};
-	Jsonb	   *jb;
-	JsonbValue	v;
-
-	for (int i = 0; i < 3 && keys[i] && DatumGetPointer(j); i++)
-	{
-		jb = DatumGetJsonbP(j);
-		if (!JB_ROOT_IS_OBJECT(jb))
-			return NULL;
-		j = jsonb_get(j, keys[i]);
-	}
-	if (DatumGetPointer(j) == NULL)
-		return NULL;
-	jb = DatumGetJsonbP(j);
-	if (!JsonbExtractScalar(&jb->root, &v))
-		return NULL;
-	if (v.type == jbvNumeric)
-		return num_text(NumericGetDatum(v.val.numeric));
-	if (v.type == jbvString)
-		return pnstrdup(v.val.string.val, v.val.string.len);
-	if (v.type == jbvBool)
-		return pstrdup(v.val.boolean ? "true" : "false");
-	return NULL;
-}
-
 static char *
 answer_text(AlpacaRequest *req, const char *k1, const char *k2, const char *k3, bool missing_ok)
 {
 	Datum		j = fetch_jsonb(req, missing_ok);
 
-	return j ? json_text(j, k1, k2, k3) : NULL;
+	return j ? alpaca_jsonb_text(j, k1, k2, k3) : NULL;
 }
 
 /*
@@ -526,6 +482,23 @@ alpaca_check_orders_today(void)
 }
 
 /*
+ * What an order object says for the checks (an order of Alpaca's, or the
+ * body of one to be sent): its price is its limit price, else its stop price.
+ */
+void
+alpaca_order_check_of(Datum order, AlpacaOrderCheck *o)
+{
+	o->symbol = alpaca_jsonb_text(order, "symbol", NULL, NULL);
+	o->side = alpaca_jsonb_text(order, "side", NULL, NULL);
+	o->qty = alpaca_jsonb_text(order, "qty", NULL, NULL);
+	o->notional = o->qty ? NULL : alpaca_jsonb_text(order, "notional", NULL, NULL);
+	o->price = alpaca_jsonb_text(order, "limit_price", NULL, NULL);
+	if (o->price == NULL)
+		o->price = alpaca_jsonb_text(order, "stop_price", NULL, NULL);
+	o->intent = alpaca_jsonb_text(order, "position_intent", NULL, NULL);
+}
+
+/*
  * A replacement is checked as the order it would become: the existing
  * order with the new quantity and prices.
  */
@@ -540,14 +513,14 @@ alpaca_check_replacement(const char *order_id, const char *qty, const char *limi
 	alpaca_request_init(&req, "GET", "/v2/orders");
 	alpaca_path_segment(&req, "order_id", order_id);
 	order = fetch_jsonb(&req, false);
-	o.symbol = json_text(order, "symbol", NULL, NULL);
-	o.side = json_text(order, "side", NULL, NULL);
-	o.qty = qty ? qty : json_text(order, "qty", NULL, NULL);
-	o.notional = o.qty ? NULL : json_text(order, "notional", NULL, NULL);
-	o.price = limit ? limit : stop ? stop : json_text(order, "limit_price", NULL, NULL);
-	if (o.price == NULL)
-		o.price = json_text(order, "stop_price", NULL, NULL);
-	o.intent = json_text(order, "position_intent", NULL, NULL);
+	alpaca_order_check_of(order, &o);
+	if (qty)
+	{
+		o.qty = qty;
+		o.notional = NULL;
+	}
+	if (limit || stop)
+		o.price = limit ? limit : stop;
 	if (o.symbol == NULL)
 		return;					/* an mleg parent: its legs were checked when placed */
 	alpaca_check_order(&o);
@@ -596,8 +569,8 @@ alpaca_check_close_all(void)
 	for (int i = 0; i < (int) JB_ROOT_COUNT(jb); i++)
 	{
 		Datum		p = JsonbPGetDatum(JsonbValueToJsonb(getIthJsonbValueFromContainer(&jb->root, i)));
-		char	   *symbol = json_text(p, "symbol", NULL, NULL);
-		char	   *qty = json_text(p, "qty", NULL, NULL);
+		char	   *symbol = alpaca_jsonb_text(p, "symbol", NULL, NULL);
+		char	   *qty = alpaca_jsonb_text(p, "qty", NULL, NULL);
 
 		if (symbol && qty)
 			check_close(symbol, num(qty), NULL, NULL);

@@ -5,6 +5,8 @@
 #ifndef ALPACA_RISK_H
 #define ALPACA_RISK_H
 
+#include "fmgr.h"
+
 /* One order, or what a replace, close or exercise would become. */
 typedef struct AlpacaOrderCheck
 {
@@ -23,6 +25,7 @@ extern int	alpaca_max_orders_per_day;
 extern void alpaca_define_limit_gucs(void);
 extern void alpaca_check_trading(const char *what);
 extern void alpaca_check_order(const AlpacaOrderCheck *o);
+extern void alpaca_order_check_of(Datum order, AlpacaOrderCheck *o);
 extern const char *alpaca_asset_class_of(const char *symbol);
 extern void alpaca_check_replacement(const char *order_id, const char *qty,
 									 const char *limit, const char *stop);

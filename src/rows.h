@@ -62,6 +62,8 @@ extern bool alpaca_body_is_order(char *body, size_t len, const char *client_orde
 extern bool alpaca_error_body(char *body, size_t len, char **code, char **message);
 extern char *alpaca_order_id_of(char *body, size_t len);
 extern Datum alpaca_jsonb_datum(char *body, size_t len);
+extern Datum alpaca_jsonb_get(Datum jsonb, const char *key);
+extern char *alpaca_jsonb_text(Datum jsonb, const char *k1, const char *k2, const char *k3);
 
 /* Shared with jsonb.c: strict parsing and its errors. */
 #define ALPACA_MAX_DEPTH 64
