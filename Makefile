@@ -2,11 +2,21 @@
 
 EXTENSION = alpaca
 MODULE_big = alpaca
-DATA = alpaca--1.0.sql alpaca--1.1.sql alpaca--1.0--1.1.sql alpaca--1.1--1.2.sql
-# the current version's script is 1.1's and the upgrade's, so the two cannot
-# drift apart (sql/upgrade.sql checks 1.0 + ALTER EXTENSION UPDATE against it)
-DATA_built = alpaca--1.2.sql
+# the one place the version is kept: alpaca.control's default_version
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
 PGFILEDESC = "alpaca - Alpaca Trading API v2 from SQL"
+
+# SQL: alpaca--1.0.sql is the one full script kept by hand; every later
+# version's full script is built from the one before and the upgrade to it,
+# so a fresh install and an upgraded one cannot drift apart (sql/upgrade.sql
+# checks 1.0 + ALTER EXTENSION UPDATE against a fresh install).
+UPGRADES = $(sort $(wildcard $(EXTENSION)--*--*.sql))
+# alpaca--1.1--1.2.sql leads from 1.1 to 1.2
+upgrade_from = $(word 1,$(subst --, ,$(patsubst $(EXTENSION)--%.sql,%,$(1))))
+upgrade_to = $(word 2,$(subst --, ,$(patsubst $(EXTENSION)--%.sql,%,$(1))))
+upgrade_into = $(strip $(foreach u,$(UPGRADES),$(if $(filter $(1),$(call upgrade_to,$(u))),$(u))))
+DATA = $(EXTENSION)--1.0.sql $(UPGRADES)
+DATA_built = $(foreach u,$(UPGRADES),$(EXTENSION)--$(call upgrade_to,$(u)).sql)
 
 # one file per concern: plumbing first, then one file per API area
 OBJS = \
@@ -22,7 +32,8 @@ REGRESS = setup account market assets orders positions watchlists activities opt
 	placement limits audit budget cron_recipes outbox mirror current_api upgrade spec_coverage
 REGRESS_OPTS = --load-extension=alpaca
 
-PG_CPPFLAGS = -Isrc -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror
+PG_CPPFLAGS = -Isrc -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror \
+	-DALPACA_VERSION='"$(EXTVERSION)"'
 SHLIB_LINK = -lcurl -lwebsockets
 
 PG_CONFIG ?= pg_config
@@ -34,6 +45,9 @@ include $(PGXS)
 sim-check:
 	python3 sim/test_sim.py
 
-alpaca--1.2.sql: alpaca--1.1.sql alpaca--1.1--1.2.sql
-	{ echo '/* alpaca--1.2.sql: the Alpaca Trading API v2 as SQL (generated from 1.1 and its upgrade) */'; \
-	  sed 1d alpaca--1.1.sql; echo; echo '-- 1.2'; sed '1,3d' alpaca--1.1--1.2.sql; } > $@
+# alpaca--V.sql: the full script of the version before V, then the upgrade to V
+.SECONDEXPANSION:
+$(DATA_built): $(EXTENSION)--%.sql: $$(call upgrade_into,$$*) $(EXTENSION)--$$(call upgrade_from,$$(call upgrade_into,$$*)).sql
+	{ echo '/* $@: the alpaca extension $*, generated from $(word 2,$^) and $< */'; echo; \
+	  printf '%s\n' '\echo Use "CREATE EXTENSION alpaca" to load this file. \quit'; \
+	  sed -e 1d -e '/^\\echo /d' $(word 2,$^); echo; echo '-- $*'; sed -e 1d -e '/^\\echo /d' $<; } > $@

@@ -1,6 +1,7 @@
 --
--- 1.0 is installed by users: 1.0 plus ALTER EXTENSION alpaca UPDATE must
--- give exactly the objects of a fresh install of the current version.
+-- Released versions are installed by users: each of them plus ALTER EXTENSION
+-- alpaca UPDATE must give exactly the objects of a fresh install of the
+-- current version.
 --
 CREATE DATABASE alpaca_upgrade;
 \c alpaca_upgrade
@@ -28,20 +29,35 @@ CREATE FUNCTION ext_objects() RETURNS SETOF text LANGUAGE sql AS $$
     WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
       AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'alpaca')
 $$;
+CREATE EXTENSION alpaca;
+CREATE TABLE fresh AS SELECT o FROM ext_objects() AS o;
+DROP EXTENSION alpaca;
+-- each released version, installed and then updated, against the fresh install
+CREATE FUNCTION upgraded_from(v text) RETURNS TABLE (side text, o text) LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('CREATE EXTENSION alpaca VERSION %L', v);
+    ALTER EXTENSION alpaca UPDATE;
+    CREATE TEMP TABLE upgraded AS SELECT x AS o FROM ext_objects() AS x;
+    DROP EXTENSION alpaca;
+    RETURN QUERY
+        (SELECT 'only after the upgrade', u.o FROM upgraded u EXCEPT SELECT 'only after the upgrade', f.o FROM fresh f)
+        UNION ALL
+        (SELECT 'only in a fresh install', f.o FROM fresh f EXCEPT SELECT 'only in a fresh install', u.o FROM upgraded u);
+    DROP TABLE upgraded;
+END $$;
+SELECT count(*) > 60 AS many_objects FROM fresh;
+-- whatever differs, either way, per released version (none: identical)
+CREATE TABLE differences AS
+SELECT v.version AS upgraded_from, d.side, d.o
+FROM pg_available_extension_versions v LEFT JOIN LATERAL upgraded_from(v.version) d ON true
+WHERE v.name = 'alpaca' AND v.version <> (SELECT default_version FROM pg_available_extensions WHERE name = 'alpaca');
+SELECT upgraded_from, count(o) AS differences FROM differences GROUP BY 1 ORDER BY 1;
+SELECT * FROM differences WHERE o IS NOT NULL ORDER BY 1, 3, 2;
+-- and each reaches the default version
 CREATE EXTENSION alpaca VERSION '1.0';
 ALTER EXTENSION alpaca UPDATE;
 SELECT extversion = (SELECT default_version FROM pg_available_extensions WHERE name = 'alpaca') AS updated_to_default
 FROM pg_extension WHERE extname = 'alpaca';
-CREATE TABLE upgraded AS SELECT o FROM ext_objects() AS o;
-DROP EXTENSION alpaca;
-CREATE EXTENSION alpaca;
-CREATE TABLE fresh AS SELECT o FROM ext_objects() AS o;
-SELECT count(*) > 60 AS many_objects, count(*) = (SELECT count(*) FROM upgraded) AS same_count FROM fresh;
--- whatever differs, either way (no rows: identical)
-(SELECT 'only after the upgrade' AS side, o FROM upgraded EXCEPT SELECT 'only after the upgrade', o FROM fresh)
-UNION ALL
-(SELECT 'only in a fresh install', o FROM fresh EXCEPT SELECT 'only in a fresh install', o FROM upgraded)
-ORDER BY 2, 1;
 -- every version on the path is installable and updatable
 SELECT name, version, installed FROM pg_available_extension_versions WHERE name = 'alpaca' ORDER BY version;
 SELECT source, target FROM pg_extension_update_paths('alpaca') WHERE path IS NOT NULL ORDER BY 1, 2;

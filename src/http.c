@@ -358,7 +358,7 @@ alpaca_http_perform(const char *base, const char *method, const char *path_and_q
 		/* a redirect could carry the key headers to another host */
 		curl_easy_setopt(alpaca_curl, CURLOPT_FOLLOWLOCATION, 0L);
 		curl_easy_setopt(alpaca_curl, CURLOPT_PROTOCOLS_STR, "http,https");
-		curl_easy_setopt(alpaca_curl, CURLOPT_USERAGENT, "pg-alpaca/1.1");
+		curl_easy_setopt(alpaca_curl, CURLOPT_USERAGENT, "pg-alpaca/" ALPACA_VERSION);
 		curl_easy_setopt(alpaca_curl, CURLOPT_TCP_KEEPALIVE, 1L);
 		if (traced)
 		{
