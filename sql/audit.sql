@@ -66,13 +66,14 @@ SELECT outcome, status, error FROM alpaca_audit WHERE client_order_id = 'audit-r
 SELECT count(*) AS keys_in_audit FROM alpaca_audit a
 WHERE a::text LIKE '%' || (sim_keys()).key_id || '%' OR a::text LIKE '%' || (sim_keys()).secret_key || '%';
 
--- intents a crash left pending are resolved when the worker starts:
--- an order Alpaca has, one it has not, and a call that is not an order
+-- intents a crash left pending (their backend is gone) are settled by the
+-- outbox worker when it starts: an order Alpaca has, one it has not, and a
+-- call that is not an order
 INSERT INTO alpaca_audit (database, pid, session_start, role, session_role, function, method, path, client_order_id)
 VALUES (current_database(), 0, now(), current_user, session_user, 'alpaca_place_order', 'POST', '/v2/orders', 'audit-1'),
        (current_database(), 0, now(), current_user, session_user, 'alpaca_place_order', 'POST', '/v2/orders', 'never-arrived'),
        (current_database(), 0, now(), current_user, session_user, 'alpaca_cancel_order', 'DELETE', '/v2/orders/{order_id}', NULL);
-SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'alpaca audit';
+SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'alpaca outbox';
 CREATE FUNCTION resolved() RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN
     FOR i IN 1..100 LOOP
@@ -89,6 +90,15 @@ FROM alpaca_audit WHERE pid = 0 ORDER BY id;
 -- and the worker takes records again
 SELECT status FROM alpaca_place_order('AAPL', qty => 1, side => 'buy', type => 'limit', limit_price => 1, client_order_id => 'after-restart');
 SELECT settled('after-restart');
+-- ... and settles them while it runs, not only when it starts
+ALTER SYSTEM SET alpaca.settle_interval = '1s';
+SELECT pg_reload_conf();
+INSERT INTO alpaca_audit (database, pid, session_start, role, session_role, function, method, path, client_order_id)
+VALUES (current_database(), 0, now(), current_user, session_user, 'alpaca_place_order', 'POST', '/v2/orders', 'audit-1');
+SELECT resolved();
+SELECT function, client_order_id, outcome FROM alpaca_audit WHERE pid = 0 ORDER BY id DESC LIMIT 1;
+ALTER SYSTEM RESET alpaca.settle_interval;
+SELECT pg_reload_conf();
 
 -- readable by roles the owner grants, writable by none
 CREATE ROLE alpaca_auditor;

@@ -207,6 +207,9 @@ SELECT client_order_id FROM alpaca_place_order('MSFT', qty => 1, side => 'buy', 
 SELECT count(*) AS not_placed FROM alpaca_orders(status => 'all') WHERE client_order_id = 'cut-before';
 RESET alpaca.max_retries;
 SELECT client_order_id FROM alpaca_place_order('MSFT', qty => 1, side => 'buy', client_order_id => 'cut-before');
--- a retry of a placed order is refused as a duplicate
-SELECT alpaca_place_order('MSFT', qty => 1, side => 'buy', client_order_id => 'cut-after');
+-- a retry of a placed order, with its client_order_id, is that order: Alpaca
+-- refuses the duplicate id, and the order it holds is this one
+SELECT client_order_id, status FROM alpaca_place_order('MSFT', qty => 1, side => 'buy', client_order_id => 'cut-after');
+-- another order under a used client_order_id is refused, saying so
+SELECT sqlstate_of($$SELECT alpaca_place_order('MSFT', qty => 2, side => 'buy', client_order_id => 'cut-after')$$);
 SELECT count(*) AS msft_orders FROM alpaca_orders(status => 'all', symbols => ARRAY['MSFT']);

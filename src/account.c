@@ -7,9 +7,16 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
+#include "common/hashfn.h"
+#include "utils/memutils.h"
+
+#include "account.h"
 #include "api.h"
-#include "risk.h"
 #include "encoding.h"
+#include "gate.h"
+#include "guc.h"
+#include "json.h"
+#include "scalars.h"
 
 PG_FUNCTION_INFO_V1(alpaca_account);
 PG_FUNCTION_INFO_V1(alpaca_account_configurations);
@@ -32,6 +39,43 @@ alpaca_account_configurations(PG_FUNCTION_ARGS)
 
 	alpaca_request_start(&req, fcinfo, "GET", "/v2/account/configurations");
 	return alpaca_send_object(fcinfo, &req);
+}
+
+/*
+ * The account the keys are for: queued orders record it, and the outbox
+ * worker sends a row to no other (a restore into a cluster with another
+ * account's keys sends nothing).  Asked once per process for a given base
+ * URL and keys; a hash of them tells when they change, so no second copy of
+ * a key is kept.
+ */
+const char *
+alpaca_account_id(void)
+{
+	static char *cached = NULL;
+	static uint64 cached_for = 0;
+	uint64		keys;
+	AlpacaRequest req;
+	AlpacaResponse resp;
+	char	   *id;
+
+	keys = hash_bytes_extended((const unsigned char *) alpaca_base_url, strlen(alpaca_base_url), 7);
+	keys = hash_bytes_extended((const unsigned char *) alpaca_key_id, strlen(alpaca_key_id), keys);
+	keys = hash_bytes_extended((const unsigned char *) alpaca_secret_key, strlen(alpaca_secret_key), keys);
+	if (cached && cached_for == keys)
+		return cached;
+	alpaca_request_init(&req, "GET", "/v2/account");
+	req.for_change = true;
+	alpaca_send(&req, &resp);
+	id = alpaca_jsonb_text(alpaca_jsonb_datum(resp.body, resp.body_len), "id", NULL, NULL);
+	if (id == NULL || !alpaca_is_uuid(id))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("the Alpaca API answered GET /v2/account without an account id")));
+	if (cached)
+		pfree(cached);
+	cached = MemoryContextStrdup(TopMemoryContext, id);
+	cached_for = keys;
+	return cached;
 }
 
 static const char *const dtbp_checks[] = {"both", "entry", "exit", NULL};

@@ -25,8 +25,7 @@
 #include "guc.h"
 #include "http.h"
 #include "mirror.h"
-#include "outbox.h"
-#include "risk.h"
+#include "worker.h"
 
 PG_MODULE_MAGIC;
 
@@ -42,7 +41,7 @@ alpaca_shmem_request(void)
 		prev_shmem_request_hook();
 	RequestAddinShmemSpace(alpaca_audit_shmem_size());
 	RequestAddinShmemSpace(alpaca_budget_shmem_size());
-	RequestAddinShmemSpace(alpaca_outbox_shmem_size());
+	RequestAddinShmemSpace(alpaca_workers_shmem_size());
 	RequestAddinShmemSpace(alpaca_mirror_shmem_size());
 	RequestNamedLWLockTranche("alpaca", 2);
 }
@@ -55,40 +54,15 @@ alpaca_shmem_startup(void)
 	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
 	alpaca_audit_shmem_startup();
 	alpaca_budget_shmem_startup();
-	alpaca_outbox_shmem_startup();
+	alpaca_workers_shmem_startup();
 	alpaca_mirror_shmem_startup();
 	LWLockRelease(AddinShmemInitLock);
-}
-
-/*
- * The workers: each connects to alpaca.database once recovery is over and
- * is restarted by the postmaster if it exits (after restart_s seconds).
- */
-static void
-register_worker(const char *name, const char *function, int restart_s)
-{
-	BackgroundWorker bgw;
-
-	memset(&bgw, 0, sizeof(bgw));
-	bgw.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-	bgw.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	bgw.bgw_restart_time = restart_s;
-	strlcpy(bgw.bgw_library_name, "alpaca", BGW_MAXLEN);
-	strlcpy(bgw.bgw_function_name, function, BGW_MAXLEN);
-	strlcpy(bgw.bgw_name, name, BGW_MAXLEN);
-	strlcpy(bgw.bgw_type, name, BGW_MAXLEN);
-	RegisterBackgroundWorker(&bgw);
 }
 
 void
 _PG_init(void)
 {
 	alpaca_define_gucs();
-	alpaca_define_limit_gucs();
-	alpaca_define_audit_gucs();
-	alpaca_define_budget_gucs();
-	alpaca_define_outbox_gucs();
-	alpaca_define_mirror_gucs();
 	/* after every definition: placeholders for names not defined are dropped */
 	MarkGUCPrefixReserved("alpaca");
 	alpaca_install_log_filter();
@@ -111,8 +85,8 @@ _PG_init(void)
 	if (!IsBinaryUpgrade)
 	{
 		/* the audit trail (src/audit.c), orders on COMMIT (src/outbox.c), the mirror (src/mirror.c) */
-		register_worker("alpaca audit", "alpaca_audit_main", 1);
-		register_worker("alpaca outbox", "alpaca_outbox_main", 1);
-		register_worker("alpaca mirror", "alpaca_mirror_main", 5);
+		alpaca_worker_register(ALPACA_WORKER_AUDIT, "alpaca_audit_main", 1);
+		alpaca_worker_register(ALPACA_WORKER_OUTBOX, "alpaca_outbox_main", 1);
+		alpaca_worker_register(ALPACA_WORKER_MIRROR, "alpaca_mirror_main", 5);
 	}
 }

@@ -25,6 +25,9 @@
 
 #include "api.h"
 #include "audit.h"
+#include "gate.h"
+#include "json.h"
+#include "ordercheck.h"
 #include "budget.h"
 #include "encoding.h"
 #include "errors.h"
@@ -37,6 +40,8 @@ alpaca_request_start(AlpacaRequest *req, FunctionCallInfo fcinfo, const char *me
 	req->fcinfo = fcinfo;
 	req->function = NULL;
 	req->client_order_id = NULL;
+	req->order = NULL;
+	req->for_change = false;
 	req->market_data = false;
 	req->attempt = 0;
 	req->method = method;
@@ -169,10 +174,12 @@ alpaca_request_target(AlpacaRequest *req)
 }
 
 /*
- * Send the request as built.  Oversized requests are refused here, before
- * anything leaves; the body goes out as UTF-8.  A request that changes the
- * account is recorded in the audit trail first (durably: it is not sent
- * otherwise) and its answer after.
+ * Send the request as built.  A request that changes the account is refused
+ * at once in a read-only transaction or on a standby, then recorded in the
+ * audit trail (durably: it is not sent otherwise), and its answer after.
+ * Oversized requests are refused here, before anything leaves; the body goes
+ * out as UTF-8.  If the call stops while the request is out (a cancel,
+ * statement_timeout), the record says at once that it may have been sent.
  */
 AlpacaTransportError
 alpaca_try_send(AlpacaRequest *req, AlpacaResponse *resp, char **msg)
@@ -180,9 +187,14 @@ alpaca_try_send(AlpacaRequest *req, AlpacaResponse *resp, char **msg)
 	char	   *target;
 	const char *volatile body = NULL;
 	volatile int64 audit_id = 0;
-	TimestampTz start;
-	AlpacaTransportError err;
+	volatile TimestampTz start;
+	AlpacaTransportError err = ALPACA_TRANSPORT_OK;
+	AlpacaApi	api = req->market_data ? ALPACA_API_DATA : ALPACA_API_TRADING;
+	bool		changes = strcmp(req->method, "GET") != 0 && !req->market_data;
+	MemoryContext cxt = CurrentMemoryContext;
 
+	if (changes)
+		alpaca_check_writable(psprintf("sending %s %s", req->method, req->template.data));
 	alpaca_require_keys();
 	if (req->market_data)
 		alpaca_check_data_url();
@@ -192,50 +204,73 @@ alpaca_try_send(AlpacaRequest *req, AlpacaResponse *resp, char **msg)
 	if (strlen(target) > ALPACA_MAX_TARGET)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("the request path is too long"),
-				 errdetail("%zu bytes with its query; at most %d.", strlen(target), ALPACA_MAX_TARGET)));
+				 errmsg("the request path is too long: %zu bytes with its query; at most %d",
+						strlen(target), ALPACA_MAX_TARGET)));
 	if (req->body.len)
 	{
 		body = alpaca_to_utf8(req->body.data);
 		if (strlen(body) > ALPACA_MAX_BODY)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("the request body is too large"),
-					 errdetail("%zu bytes; at most %d.", strlen(body), ALPACA_MAX_BODY)));
+					 errmsg("the request body is too large: %zu bytes; at most %d", strlen(body), ALPACA_MAX_BODY)));
 	}
-	if (strcmp(req->method, "GET") != 0 && !req->market_data)
+	if (changes)
 	{
+		AlpacaAuditIntent in = {0};
+
 		if (req->fcinfo == NULL && req->function == NULL)
 			elog(ERROR, "a request that changes the account must name its SQL function");
-		audit_id = alpaca_audit_intent(req->fcinfo ? get_func_name(req->fcinfo->flinfo->fn_oid) : req->function,
-									   req, req->client_order_id);
+		in.function = req->fcinfo ? get_func_name(req->fcinfo->flinfo->fn_oid) : req->function;
+		in.method = req->method;
+		in.target = target;
+		in.body = req->body.len ? req->body.data : NULL;
+		in.body_len = req->body.len;
+		in.client_order_id = req->client_order_id;
+		if (req->order)
+		{
+			in.symbol = req->order->symbol;
+			in.side = req->order->side;
+			in.qty = req->order->qty;
+			in.notional = req->order->notional;
+		}
+		audit_id = alpaca_audit_intent(&in);
 	}
 
 	/*
-	 * The Trading API's budget is the account's (market data has its own),
-	 * taken last, just before the request leaves, so the time it records is
-	 * when Alpaca sees the request.
+	 * The budgets, taken last, just before the request leaves, so the time
+	 * they record is when Alpaca sees the request.
 	 */
-	if (!req->market_data)
+	PG_TRY();
 	{
-		PG_TRY();
-		{
-			alpaca_budget_take();
-		}
-		PG_CATCH();
-		{
-			alpaca_audit_complete(audit_id, "failed", 0, NULL, "not sent: the request budget was spent", 0);
-			PG_RE_THROW();
-		}
-		PG_END_TRY();
+		alpaca_budget_take(api, changes || req->for_change);
 	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		alpaca_audit_complete(audit_id, "not sent", 0, NULL, "not sent: the request budget was spent", 0);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 	start = GetCurrentTimestamp();
-	err = alpaca_http_perform(req->market_data ? alpaca_data_url : alpaca_base_url,
-							  req->method, target, body, resp, msg);
-	if (!req->market_data)
-		alpaca_budget_record(req->method, req->template.data, err == ALPACA_TRANSPORT_OK ? resp->status : 0,
-							 err != ALPACA_TRANSPORT_OK, req->attempt > 0,
-							 (double) (GetCurrentTimestamp() - start) / 1000.0);
+	PG_TRY();
+	{
+		err = alpaca_http_perform(req->market_data ? alpaca_data_url : alpaca_base_url,
+								  req->method, target, body, resp, msg);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		alpaca_budget_answered(api, NULL);
+		alpaca_audit_complete(audit_id, "may have been sent", 0, NULL,
+							  "the call was cancelled or timed out while the request was out: it may have been sent",
+							  (double) (GetCurrentTimestamp() - start) / 1000.0);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	alpaca_budget_answered(api, err == ALPACA_TRANSPORT_OK ? resp : NULL);
+	alpaca_budget_record(req->method, req->template.data, err == ALPACA_TRANSPORT_OK ? resp->status : 0,
+						 err != ALPACA_TRANSPORT_OK, req->attempt > 0,
+						 (double) (GetCurrentTimestamp() - start) / 1000.0);
 	if (audit_id)
 	{
 		bool		answered = (err == ALPACA_TRANSPORT_OK);
@@ -249,8 +284,11 @@ alpaca_try_send(AlpacaRequest *req, AlpacaResponse *resp, char **msg)
 			error = *msg;
 		else if (!ok)
 			error = alpaca_wire_text(resp->body, Min(resp->body_len, (size_t) 4096));
-		alpaca_audit_complete(audit_id, answered ? "answered" : "failed", answered ? resp->status : 0,
-							  order_id, error, (double) (GetCurrentTimestamp() - start) / 1000.0);
+		alpaca_audit_complete(audit_id,
+							  answered ? "answered" : err == ALPACA_TRANSPORT_NOT_SENT ? "not sent" :
+							  err == ALPACA_TRANSPORT_MAYBE_SENT ? "may have been sent" : "failed",
+							  answered ? resp->status : 0, order_id, error,
+							  (double) (GetCurrentTimestamp() - start) / 1000.0);
 	}
 	return err;
 }
@@ -286,7 +324,10 @@ alpaca_wait_to_retry(AlpacaRequest *req, AlpacaResponse *resp)
 /*
  * Send; a 2xx answer comes back as verified text, anything else is an
  * ERROR.  A read answered 429, 502, 503 or 504 is tried again (it cannot
- * change anything); a write is not.
+ * change anything), and so is any request answered 429 (Alpaca did nothing
+ * with it), as alpaca.max_retries allows; after a 429 the account's budget
+ * holds the retry, and every other request of this server, until Alpaca's
+ * reset.
  */
 void
 alpaca_send(AlpacaRequest *req, AlpacaResponse *resp)
@@ -297,7 +338,7 @@ alpaca_send(AlpacaRequest *req, AlpacaResponse *resp)
 	for (;;)
 	{
 		err = alpaca_try_send(req, resp, &msg);
-		if (!(err == ALPACA_TRANSPORT_OK && strcmp(req->method, "GET") == 0 &&
+		if (!(err == ALPACA_TRANSPORT_OK && (strcmp(req->method, "GET") == 0 || resp->status == 429) &&
 			  alpaca_retryable(resp->status) && alpaca_wait_to_retry(req, resp)))
 			break;
 	}

@@ -27,7 +27,13 @@ typedef struct AlpacaRequest
 	const char *function;		/* ... or its name, for a request a worker
 								 * makes on a function's behalf */
 	const char *client_order_id;	/* an order's, for the audit trail */
+	const struct AlpacaOrderCheck *order;	/* the order it places, as the
+											 * limits judged it: its fields go
+											 * in the audit trail */
 	bool		market_data;	/* to alpaca.data_url rather than alpaca.base_url */
+	bool		for_change;		/* a look-up the checks of a call that changes
+								 * the account make: it may use the budget's
+								 * reserve */
 	int			attempt;		/* 0, then 1, 2 ... for retries */
 	const char *method;
 	StringInfoData path;
@@ -58,6 +64,7 @@ extern Datum alpaca_send_rows(FunctionCallInfo fcinfo, AlpacaRequest *req, const
 extern void alpaca_send_void(AlpacaRequest *req);
 extern bool alpaca_retryable(long status);
 extern bool alpaca_wait_to_retry(AlpacaRequest *req, AlpacaResponse *resp);
+
 extern void alpaca_fetch_page(AlpacaRowSink *sink, AlpacaRequest *req,
 							  const AlpacaRowSpec *spec, AlpacaPage *page);
 

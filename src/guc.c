@@ -13,6 +13,9 @@
  * are stored in pg_db_role_setting, which every role can read), and the
  * base URL they are sent to is superuser-only too, or a role could point it
  * at its own server and collect them.
+ *
+ * Every setting of the extension is defined here, in one place; the modules
+ * that use them read the variables guc.h declares.
  */
 #include "postgres.h"
 
@@ -40,6 +43,37 @@ bool		alpaca_allow_live = false;
 int			alpaca_timeout_ms = 10000;
 int			alpaca_max_response_kb = 64 * 1024;
 int			alpaca_max_pages = 1000;
+
+/* the limits the owner sets per role (src/risk.c) */
+bool		alpaca_trading_enabled = true;
+char	   *alpaca_max_order_notional = NULL;
+char	   *alpaca_max_order_qty = NULL;
+char	   *alpaca_max_position_notional = NULL;
+char	   *alpaca_allowed_symbols = NULL;
+char	   *alpaca_denied_symbols = NULL;
+char	   *alpaca_allowed_asset_classes = NULL;
+bool		alpaca_allow_short = true;
+bool		alpaca_allow_options = true;
+int			alpaca_max_orders_per_day = 0;
+char	   *alpaca_approval_above_notional = NULL;
+
+/* the audit trail and the workers */
+bool		alpaca_audit_enabled = true;
+char	   *alpaca_database = NULL;
+int			alpaca_audit_timeout_ms = 5000;
+int			alpaca_outbox_max_attempts = 5;
+bool		alpaca_mirror_enabled = false;
+int			alpaca_mirror_reconcile_interval_s = 300;
+int			alpaca_mirror_days = 7;
+int			alpaca_mirror_ping_interval_s = 30;
+
+/* the request budget */
+int			alpaca_requests_per_minute = 200;
+int			alpaca_data_requests_per_minute = 0;
+int			alpaca_reserved_requests_per_minute = -1;
+int			alpaca_settle_interval_s = 30;
+int			alpaca_role_requests_per_minute = 0;
+int			alpaca_max_retries = 2;
 
 #define ALPACA_PAPER_HOST "paper-api.alpaca.markets"
 #define ALPACA_DATA_HOST "data.alpaca.markets"
@@ -126,6 +160,44 @@ assign_secret_key(const char *newval, void *extra)
 	alpaca_secret_key = extra ? (char *) extra : "";
 }
 
+/* a limit that is a decimal amount: empty (no limit) or a number >= 0 */
+static bool
+check_amount(char **newval, void **extra, GucSource source)
+{
+	const char *s = *newval;
+
+	if (s == NULL || s[0] == '\0')
+		return true;
+	if (strspn(s, "0123456789.") != strlen(s) || strchr(s, '.') != strrchr(s, '.') ||
+		strspn(s, ".") == strlen(s))
+	{
+		GUC_check_errdetail("The limit must be a decimal number, e.g. '1000' or '2.5', or empty for none.");
+		return false;
+	}
+	return true;
+}
+
+static bool
+check_classes(char **newval, void **extra, GucSource source)
+{
+	static const char *const classes[] = {"us_equity", "us_option", "crypto", NULL};
+	char	   *copy = pstrdup(*newval ? *newval : "");
+
+	for (char *tok = strtok(copy, ", "); tok; tok = strtok(NULL, ", "))
+	{
+		bool		known = false;
+
+		for (const char *const *c = classes; *c; c++)
+			known |= strcmp(tok, *c) == 0;
+		if (!known)
+		{
+			GUC_check_errdetail("Unknown asset class \"%s\"; the classes are us_equity, us_option and crypto.", tok);
+			return false;
+		}
+	}
+	return true;
+}
+
 void
 alpaca_define_gucs(void)
 {
@@ -186,6 +258,103 @@ alpaca_define_gucs(void)
 							&alpaca_max_pages, 1000, 1, 1000000,
 							PGC_USERSET, 0,
 							NULL, NULL, NULL);
+
+	/* the limits: superuser-only, so they can be set per role and the role cannot lift them */
+	DefineCustomBoolVariable("alpaca.trading_enabled",
+							 "Allow calls that change the account (orders, closes, watchlists, transfers ...); reads go on.",
+							 "The kill switch: off refuses every state-changing call.",
+							 &alpaca_trading_enabled, true, PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("alpaca.max_order_notional",
+							   "Largest value of one order, in dollars; empty for no limit.",
+							   NULL, &alpaca_max_order_notional, "", PGC_SUSET, 0, check_amount, NULL, NULL);
+	DefineCustomStringVariable("alpaca.max_order_qty",
+							   "Largest quantity of one order (shares, contracts, coins); empty for no limit.",
+							   NULL, &alpaca_max_order_qty, "", PGC_SUSET, 0, check_amount, NULL, NULL);
+	DefineCustomStringVariable("alpaca.max_position_notional",
+							   "Largest value a position may reach through an order, in dollars; empty for no limit.",
+							   NULL, &alpaca_max_position_notional, "", PGC_SUSET, 0, check_amount, NULL, NULL);
+	DefineCustomStringVariable("alpaca.allowed_symbols",
+							   "The only symbols that may be traded, comma-separated; empty for any.",
+							   NULL, &alpaca_allowed_symbols, "", PGC_SUSET, GUC_LIST_INPUT, NULL, NULL, NULL);
+	DefineCustomStringVariable("alpaca.denied_symbols",
+							   "Symbols that may not be traded, comma-separated.",
+							   NULL, &alpaca_denied_symbols, "", PGC_SUSET, GUC_LIST_INPUT, NULL, NULL, NULL);
+	DefineCustomStringVariable("alpaca.allowed_asset_classes",
+							   "Asset classes that may be traded (us_equity, us_option, crypto), comma-separated; empty for any.",
+							   NULL, &alpaca_allowed_asset_classes, "", PGC_SUSET, GUC_LIST_INPUT, check_classes, NULL, NULL);
+	DefineCustomBoolVariable("alpaca.allow_short",
+							 "Allow orders that open or grow a short position.",
+							 NULL, &alpaca_allow_short, true, PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomBoolVariable("alpaca.allow_options",
+							 "Allow option orders, exercise and do-not-exercise.",
+							 NULL, &alpaca_allow_options, true, PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("alpaca.max_orders_per_day",
+							"Most orders one role may place per trading day (New York time); 0 for no limit.",
+							"Counted from alpaca_audit.",
+							&alpaca_max_orders_per_day, 0, 0, 1000000, PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("alpaca.approval_above_notional",
+							   "A queued order worth more than this, in dollars, waits for approval; empty for none.",
+							   "An order whose value is not known (an mleg order, no price) waits too while it is set.",
+							   &alpaca_approval_above_notional, "", PGC_SUSET, 0, check_amount, NULL, NULL);
+
+	/* the audit trail and the workers */
+	DefineCustomBoolVariable("alpaca.audit",
+							 "Record every state-changing call in alpaca_audit before it is sent.",
+							 "When on, a call whose intent cannot be recorded is not sent.",
+							 &alpaca_audit_enabled, true, PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("alpaca.database",
+							   "The database the extension's workers connect to: its alpaca_audit, outbox and mirror.",
+							   "The extension must be installed there.",
+							   &alpaca_database, "postgres", PGC_POSTMASTER, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("alpaca.audit_timeout_ms",
+							"Longest wait for the audit worker to record an intent.",
+							NULL, &alpaca_audit_timeout_ms, 5000, 100, 600000, PGC_SUSET, GUC_UNIT_MS,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("alpaca.outbox_max_attempts",
+							"Times the outbox worker sends a queued order before it only looks it up.",
+							"An order still unsettled after this many sends is looked up by client_order_id: "
+							"found, it is placed; absent, it is marked failed and never sent again.",
+							&alpaca_outbox_max_attempts, 5, 1, 100, PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("alpaca.settle_interval",
+							"Time between the outbox worker's looks at audit records a stop left unsettled.",
+							"Records whose call ended without an answer are settled by client_order_id, at start and then at this interval.",
+							&alpaca_settle_interval_s, 30, 1, 3600, PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomBoolVariable("alpaca.mirror",
+							 "Keep alpaca_mirror_orders, _positions and _activities current from Alpaca's streams.",
+							 "The alpaca mirror worker connects when on and disconnects when off.",
+							 &alpaca_mirror_enabled, false, PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("alpaca.mirror_reconcile_interval",
+							"Time between full comparisons of the mirror with Alpaca.",
+							"They also run at start and after every reconnect.",
+							&alpaca_mirror_reconcile_interval_s, 300, 1, 86400, PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("alpaca.mirror_ping_interval",
+							"Silence on the trade_updates stream after which the mirror pings Alpaca.",
+							"A stream that stays silent for twice this long (no answer to the ping either) is given up and opened again.",
+							&alpaca_mirror_ping_interval_s, 30, 1, 3600, PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("alpaca.mirror_days",
+							"Days of orders the mirror keeps reconciled (open orders always).",
+							NULL, &alpaca_mirror_days, 7, 1, 3650, PGC_SIGHUP, 0, NULL, NULL, NULL);
+
+	/* the request budget (src/budget.c) */
+	DefineCustomIntVariable("alpaca.requests_per_minute",
+							"Most requests the whole cluster sends to the Trading API in any 60 seconds.",
+							"Alpaca allows about 200 a minute per account. A request past it waits, then fails with 53400.",
+							&alpaca_requests_per_minute, 200, 1, ALPACA_BUDGET_MAX, PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("alpaca.data_requests_per_minute",
+							"Most requests the whole cluster sends to the Market Data API in any 60 seconds; 0 for no cap of its own.",
+							"Alpaca's own limit (200 a minute on the basic plan, 10,000 on the paid one) is learned from its answers either way.",
+							&alpaca_data_requests_per_minute, 0, 0, ALPACA_BUDGET_MAX, PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("alpaca.reserved_requests_per_minute",
+							"Of each budget of this server's, the requests a minute that reads may not take; -1 for a tenth of it.",
+							"Kept for calls that change the account (and the look-ups their checks make) and for the extension's workers.",
+							&alpaca_reserved_requests_per_minute, -1, -1, ALPACA_BUDGET_MAX, PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("alpaca.role_requests_per_minute",
+							"Most requests one role's sessions may send in any 60 seconds; 0 for no cap.",
+							"Superuser-only: set it per role (ALTER ROLE ... SET), and the role cannot lift it.",
+							&alpaca_role_requests_per_minute, 0, 0, ALPACA_BUDGET_MAX, PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("alpaca.max_retries",
+							"How often a read answered 429, 502, 503 or 504 is tried again, with backoff.",
+							NULL, &alpaca_max_retries, 2, 0, 10, PGC_USERSET, 0, NULL, NULL, NULL);
 }
 
 void

@@ -14,6 +14,38 @@ extern int	alpaca_timeout_ms;
 extern int	alpaca_max_response_kb;
 extern int	alpaca_max_pages;
 
+/* the limits the owner sets per role */
+extern bool alpaca_trading_enabled;
+extern char *alpaca_max_order_notional;
+extern char *alpaca_max_order_qty;
+extern char *alpaca_max_position_notional;
+extern char *alpaca_allowed_symbols;
+extern char *alpaca_denied_symbols;
+extern char *alpaca_allowed_asset_classes;
+extern bool alpaca_allow_short;
+extern bool alpaca_allow_options;
+extern int	alpaca_max_orders_per_day;
+extern char *alpaca_approval_above_notional;
+
+/* the audit trail and the workers */
+extern bool alpaca_audit_enabled;
+extern char *alpaca_database;
+extern int	alpaca_audit_timeout_ms;
+extern int	alpaca_outbox_max_attempts;
+extern int	alpaca_settle_interval_s;
+extern bool alpaca_mirror_enabled;
+extern int	alpaca_mirror_reconcile_interval_s;
+extern int	alpaca_mirror_days;
+extern int	alpaca_mirror_ping_interval_s;
+
+/* the request budget */
+#define ALPACA_BUDGET_MAX 100000	/* the largest requests_per_minute */
+extern int	alpaca_requests_per_minute;
+extern int	alpaca_data_requests_per_minute;
+extern int	alpaca_reserved_requests_per_minute;
+extern int	alpaca_role_requests_per_minute;
+extern int	alpaca_max_retries;
+
 extern void alpaca_define_gucs(void);
 extern void alpaca_require_keys(void);
 extern void alpaca_check_base_url(void);

@@ -52,6 +52,7 @@ typedef struct HeaderState
 	int			retry_after;
 	int			attempts;
 	RawBuffer  *buf;
+	int			limit;
 	int			remaining;
 	int64		reset;
 } HeaderState;
@@ -148,6 +149,8 @@ header_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 	if (n >= 5 && strncmp(ptr, "HTTP/", 5) == 0)
 	{
 		hs->retry_after = -1;
+		hs->limit = hs->remaining = -1;
+		hs->reset = 0;
 		return n;
 	}
 	if (n > 12 && pg_strncasecmp(ptr, "retry-after:", 12) == 0)
@@ -157,12 +160,19 @@ header_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 		tmp[len] = '\0';
 		hs->retry_after = parse_retry_after(tmp);
 	}
+	else if (n > 18 && pg_strncasecmp(ptr, "x-ratelimit-limit:", 18) == 0)
+	{
+		len = Min(n - 18, sizeof(tmp) - 1);
+		memcpy(tmp, ptr + 18, len);
+		tmp[len] = '\0';
+		hs->limit = (int) Min(Max(strtol(tmp, NULL, 10), -1L), (long) INT_MAX);
+	}
 	else if (n > 22 && pg_strncasecmp(ptr, "x-ratelimit-remaining:", 22) == 0)
 	{
 		len = Min(n - 22, sizeof(tmp) - 1);
 		memcpy(tmp, ptr + 22, len);
 		tmp[len] = '\0';
-		hs->remaining = (int) Min(strtol(tmp, NULL, 10), (long) INT_MAX);
+		hs->remaining = (int) Min(Max(strtol(tmp, NULL, 10), -1L), (long) INT_MAX);
 	}
 	else if (n > 18 && pg_strncasecmp(ptr, "x-ratelimit-reset:", 18) == 0)
 	{
@@ -291,7 +301,7 @@ alpaca_http_perform(const char *base, const char *method, const char *path_and_q
 {
 	struct curl_slist *volatile headers = NULL;
 	RawBuffer	buf = {0};
-	HeaderState hs = {-1, 0, &buf, -1, 0};
+	HeaderState hs = {-1, 0, &buf, -1, -1, 0};
 	char		errbuf[CURL_ERROR_SIZE];
 	StringInfoData url;
 	volatile CURLcode result = CURLE_OK;
@@ -406,6 +416,7 @@ alpaca_http_perform(const char *base, const char *method, const char *path_and_q
 
 	resp->status = status;
 	resp->retry_after = hs.retry_after;
+	resp->ratelimit_limit = hs.limit;
 	resp->ratelimit_remaining = hs.remaining;
 	resp->ratelimit_reset = hs.reset;
 	resp->attempts = hs.attempts;

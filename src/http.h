@@ -13,6 +13,7 @@ typedef struct AlpacaResponse
 	size_t		body_len;
 	bool		is_text;		/* verified and in the server encoding */
 	int			retry_after;	/* seconds from Retry-After, or -1 */
+	int			ratelimit_limit;	/* X-RateLimit-Limit, or -1 */
 	int			ratelimit_remaining;	/* X-RateLimit-Remaining, or -1 */
 	int64		ratelimit_reset;	/* X-RateLimit-Reset (epoch seconds), or 0 */
 	int			attempts;		/* times the request went out: libcurl

@@ -57,13 +57,15 @@
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
-#include "audit.h"
 #include "encoding.h"
 #include "errors.h"
 #include "guc.h"
 #include "http.h"
 #include "mirror.h"
+#include "extension.h"
+#include "json.h"
 #include "rows.h"
+#include "worker.h"
 
 #define MAX_MESSAGE (4 * 1024 * 1024)	/* one stream message, bytes */
 #define MAX_FDS 16
@@ -72,15 +74,9 @@ PG_FUNCTION_INFO_V1(alpaca_mirror_status);
 
 /* ---- settings and what the worker shows of itself ---- */
 
-static bool mirror_enabled = false;
-static int	reconcile_interval_s = 300;
-static int	mirror_days = 7;
-static int	ping_interval_s = 30;
-
 typedef struct MirrorShared
 {
 	slock_t		mutex;
-	Latch	   *worker;
 	char		trade_updates[32];	/* off, connecting, listening, ... */
 	char		activities[32];
 	int64		messages;		/* stream messages applied */
@@ -114,26 +110,6 @@ alpaca_mirror_shmem_startup(void)
 		strlcpy(shared->trade_updates, "off", sizeof(shared->trade_updates));
 		strlcpy(shared->activities, "off", sizeof(shared->activities));
 	}
-}
-
-void
-alpaca_define_mirror_gucs(void)
-{
-	DefineCustomBoolVariable("alpaca.mirror",
-							 "Keep alpaca_mirror_orders, _positions and _activities current from Alpaca's streams.",
-							 "The alpaca mirror worker connects when on and disconnects when off.",
-							 &mirror_enabled, false, PGC_SIGHUP, 0, NULL, NULL, NULL);
-	DefineCustomIntVariable("alpaca.mirror_reconcile_interval",
-							"Time between full comparisons of the mirror with Alpaca.",
-							"They also run at start and after every reconnect.",
-							&reconcile_interval_s, 300, 1, 86400, PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
-	DefineCustomIntVariable("alpaca.mirror_ping_interval",
-							"Silence on the trade_updates stream after which the mirror pings Alpaca.",
-							"A stream that stays silent for twice this long (no answer to the ping either) is given up and opened again.",
-							&ping_interval_s, 30, 1, 3600, PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
-	DefineCustomIntVariable("alpaca.mirror_days",
-							"Days of orders the mirror keeps reconciled (open orders always).",
-							NULL, &mirror_days, 7, 1, 3650, PGC_SIGHUP, 0, NULL, NULL, NULL);
 }
 
 static void
@@ -172,7 +148,7 @@ alpaca_mirror_status(PG_FUNCTION_ARGS)
 	SpinLockAcquire(&shared->mutex);
 	s = *shared;
 	SpinLockRelease(&shared->mutex);
-	values[0] = BoolGetDatum(mirror_enabled);
+	values[0] = BoolGetDatum(alpaca_mirror_enabled);
 	values[1] = CStringGetTextDatum(s.trade_updates);
 	values[2] = CStringGetTextDatum(s.activities);
 	values[3] = Int64GetDatum(s.messages);
@@ -475,8 +451,8 @@ ws_connect(void)
 	ci.local_protocol_name = ws_protocols[0].name;
 	ci.pwsi = &ws;
 	/* a half-open connection is silent, not closed: lws pings, then hangs up */
-	idle_policy.secs_since_valid_ping = ping_interval_s;
-	idle_policy.secs_since_valid_hangup = 2 * ping_interval_s;
+	idle_policy.secs_since_valid_ping = alpaca_mirror_ping_interval_s;
+	idle_policy.secs_since_valid_hangup = 2 * alpaca_mirror_ping_interval_s;
 	ci.retry_and_idle_policy = &idle_policy;
 	ws_closed = false;
 	ws_error[0] = '\0';
@@ -682,11 +658,16 @@ static const char *
 apply_one(Message *m)
 {
 	AlpacaResponse text = {0};
+	AlpacaExtension ext;
 	Datum		doc;
-	const char *sql = m->source == FROM_TRADE_UPDATES ?
-		"SELECT alpaca_mirror_message($1)" :
-		"SELECT alpaca_mirror_activity($1)::text, $1->>'event_id'";
+	const char *sql;
 	bool		isnull;
+
+	alpaca_extension_find(&ext, false);
+	sql = m->source == FROM_TRADE_UPDATES ?
+		psprintf("SELECT %s($1)", alpaca_extension_object(&ext, "alpaca_mirror_message")) :
+		psprintf("SELECT %s($1)::pg_catalog.text, $1 OPERATOR(pg_catalog.->>) 'event_id'",
+				 alpaca_extension_object(&ext, "alpaca_mirror_activity"));
 
 	/* as every answer: verified UTF-8, converted, refused if it holds a key */
 	text.body = pnstrdup(m->data, m->len);
@@ -719,11 +700,7 @@ apply_inbox(Loop *loop)
 
 	if (inbox_head == NULL)
 		return;
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	SPI_connect();
-	PushActiveSnapshot(GetTransactionSnapshot());
-	pgstat_report_activity(STATE_RUNNING, "applying stream messages");
+	alpaca_worker_begin("applying stream messages");
 	for (Message *m = inbox_head; m; m = m->next)
 	{
 		ResourceOwner owner = CurrentResourceOwner;
@@ -771,11 +748,8 @@ apply_inbox(Loop *loop)
 		}
 		PG_END_TRY();
 	}
-	SPI_finish();
-	PopActiveSnapshot();
-	CommitTransactionCommand();
+	alpaca_worker_commit();
 	MemoryContextSwitchTo(cxt);
-	pgstat_report_activity(STATE_IDLE, NULL);
 	free_inbox();
 	SpinLockAcquire(&shared->mutex);
 	shared->messages += applied;
@@ -791,28 +765,27 @@ reconcile(Loop *loop)
 	MemoryContext cxt = CurrentMemoryContext;
 
 	loop->reconcile = false;
-	loop->next_reconcile = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), reconcile_interval_s * 1000);
+	loop->next_reconcile = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), alpaca_mirror_reconcile_interval_s * 1000);
 	PG_TRY();
 	{
-		SetCurrentStatementStartTimestamp();
-		StartTransactionCommand();
-		SPI_connect();
-		PushActiveSnapshot(GetTransactionSnapshot());
-		pgstat_report_activity(STATE_RUNNING, "reconciling the mirror with Alpaca");
-		if (SPI_execute(psprintf("SELECT * FROM alpaca_mirror_reconcile(now() - interval '%d days')", mirror_days),
+		AlpacaExtension ext;
+
+		alpaca_worker_begin("reconciling the mirror with Alpaca");
+		alpaca_extension_find(&ext, false);
+		if (SPI_execute(psprintf("SELECT * FROM %s(pg_catalog.now() - interval '%d days')",
+								 alpaca_extension_object(&ext, "alpaca_mirror_reconcile"), alpaca_mirror_days),
 						false, 1) != SPI_OK_SELECT)
 			elog(ERROR, "could not reconcile the mirror");
 		if (last_event_id[0] == '\0' &&
-			SPI_execute("SELECT max(event_id) FROM alpaca_mirror_activities", true, 1) == SPI_OK_SELECT)
+			SPI_execute(psprintf("SELECT pg_catalog.max(event_id) FROM %s",
+								 alpaca_extension_object(&ext, "alpaca_mirror_activities")), true, 1) == SPI_OK_SELECT)
 		{
 			char	   *id = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 
 			if (id && strlen(id) < sizeof(last_event_id))
 				strlcpy(last_event_id, id, sizeof(last_event_id));
 		}
-		SPI_finish();
-		PopActiveSnapshot();
-		CommitTransactionCommand();
+		alpaca_worker_commit();
 		MemoryContextSwitchTo(cxt);
 		SpinLockAcquire(&shared->mutex);
 		shared->reconciliations++;
@@ -822,13 +795,8 @@ reconcile(Loop *loop)
 	}
 	PG_CATCH();
 	{
-		ErrorData  *e;
+		ErrorData  *e = alpaca_worker_abort(cxt);
 
-		MemoryContextSwitchTo(cxt);
-		e = CopyErrorData();
-		FlushErrorState();
-		AbortCurrentTransaction();
-		MemoryContextSwitchTo(cxt);
 		/* a condition that lasts (the extension not installed yet) is logged once */
 		if (strncmp(shared->last_error, "reconciling: ", 13) != 0 ||
 			strncmp(shared->last_error + 13, e->message, sizeof(shared->last_error) - 14) != 0)
@@ -851,7 +819,6 @@ worker_exit(int code, Datum arg)
 	sse_multi = NULL;
 	free_inbox();
 	SpinLockAcquire(&shared->mutex);
-	shared->worker = NULL;
 	strlcpy(shared->trade_updates, "off", sizeof(shared->trade_updates));
 	strlcpy(shared->activities, "off", sizeof(shared->activities));
 	SpinLockRelease(&shared->mutex);
@@ -932,7 +899,7 @@ same_endpoint(void)
 	now = hash_bytes_extended((const unsigned char *) alpaca_base_url, strlen(alpaca_base_url), 1);
 	now = hash_bytes_extended((const unsigned char *) alpaca_key_id, strlen(alpaca_key_id), now);
 	now = hash_bytes_extended((const unsigned char *) alpaca_secret_key, strlen(alpaca_secret_key), now);
-	now = hash_bytes_extended((const unsigned char *) &ping_interval_s, sizeof(ping_interval_s), now);
+	now = hash_bytes_extended((const unsigned char *) &alpaca_mirror_ping_interval_s, sizeof(alpaca_mirror_ping_interval_s), now);
 	same = (now == opened);
 	opened = now;
 	return same;
@@ -943,22 +910,14 @@ PGDLLEXPORT void alpaca_mirror_main(Datum arg);
 void
 alpaca_mirror_main(Datum arg)
 {
-	MemoryContext pass;
 	Loop		loop = {false, true, 0, 0, 0, 100, 100};
 	bool		running = false;
 
-	pqsignal(SIGHUP, SignalHandlerForConfigReload);
-	pqsignal(SIGTERM, die);
-	BackgroundWorkerUnblockSignals();
-	BackgroundWorkerInitializeConnection(alpaca_database, NULL, 0);
+	(void) alpaca_worker_start(ALPACA_WORKER_MIRROR);
 	/* the mirror can always be rebuilt from Alpaca: no need to wait for disk */
 	SetConfigOption("synchronous_commit", "off", PGC_SUSET, PGC_S_OVERRIDE);
 	SetConfigOption("alpaca.audit", "off", PGC_SUSET, PGC_S_OVERRIDE);
-	pass = AllocSetContextCreate(TopMemoryContext, "alpaca mirror pass", ALLOCSET_DEFAULT_SIZES);
 	before_shmem_exit(worker_exit, 0);
-	SpinLockAcquire(&shared->mutex);
-	shared->worker = MyLatch;
-	SpinLockRelease(&shared->mutex);
 
 	for (;;)
 	{
@@ -969,13 +928,8 @@ alpaca_mirror_main(Datum arg)
 		int			ws_fd;
 		TimestampTz now = GetCurrentTimestamp();
 
-		MemoryContextSwitchTo(pass);
-		MemoryContextReset(pass);
-		CHECK_FOR_INTERRUPTS();
-		if (ConfigReloadPending)
+		if (alpaca_worker_pass())
 		{
-			ConfigReloadPending = false;
-			ProcessConfigFile(PGC_SIGHUP);
 			if (running && !same_endpoint())
 			{
 				/* another server, other keys, another ping interval: start over */
@@ -985,9 +939,9 @@ alpaca_mirror_main(Datum arg)
 			}
 			/* a shorter interval counts from now */
 			loop.next_reconcile = Min(loop.next_reconcile,
-									  TimestampTzPlusMilliseconds(now, reconcile_interval_s * 1000));
+									  TimestampTzPlusMilliseconds(now, alpaca_mirror_reconcile_interval_s * 1000));
 		}
-		if (!mirror_enabled)
+		if (!alpaca_mirror_enabled)
 		{
 			if (running)
 			{
@@ -997,8 +951,7 @@ alpaca_mirror_main(Datum arg)
 			}
 			set_state(shared->trade_updates, "off");
 			set_state(shared->activities, "off");
-			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 10000, PG_WAIT_EXTENSION);
-			ResetLatch(MyLatch);
+			alpaca_worker_wait(10000);
 			continue;
 		}
 		if (!running)

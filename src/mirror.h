@@ -7,6 +7,5 @@
 
 extern Size alpaca_mirror_shmem_size(void);
 extern void alpaca_mirror_shmem_startup(void);
-extern void alpaca_define_mirror_gucs(void);
 
 #endif

@@ -30,6 +30,7 @@
 #include "utils/timestamp.h"
 
 #include "api.h"
+#include "json.h"
 #include "encoding.h"
 #include "errors.h"
 #include "orders.h"
@@ -362,6 +363,78 @@ alpaca_find_order(const char *cid, const char *failure)
 	pg_unreachable();
 }
 
+/* Alpaca's 422 for a client_order_id it has seen: "client_order_id must be unique" */
+static bool
+is_duplicate_id(const char *message)
+{
+	return message && strstr(message, "client_order_id") && strstr(message, "unique");
+}
+
+/* Two numbers as text, equal as numbers (both absent counts as equal). */
+static bool
+same_number(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return DatumGetBool(DirectFunctionCall2(numeric_eq,
+											DirectFunctionCall3(numeric_in, CStringGetDatum(a), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)),
+											DirectFunctionCall3(numeric_in, CStringGetDatum(b), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1))));
+}
+
+/* A symbol as Alpaca may echo it: BTCUSD for BTC/USD, any case. */
+static char *
+symbol_key(const char *s)
+{
+	StringInfoData b;
+
+	if (s == NULL)
+		return NULL;
+	initStringInfo(&b);
+	for (; *s; s++)
+		if (*s != '/' && *s != '-')
+			appendStringInfoChar(&b, pg_toupper((unsigned char) *s));
+	return b.data;
+}
+
+/*
+ * Is the order Alpaca holds under our client_order_id the one we sent?
+ * The same symbol, side, quantity or notional, type, prices and time in
+ * force; anything else is another order that reused the id.
+ */
+static bool
+same_order(const char *sent, AlpacaResponse *found)
+{
+	Datum		ours = DirectFunctionCall1(jsonb_in, CStringGetDatum(sent));
+	Datum		theirs = alpaca_jsonb_datum(found->body, found->body_len);
+	char	   *s1 = symbol_key(alpaca_jsonb_text(ours, "symbol", NULL, NULL));
+	char	   *s2 = symbol_key(alpaca_jsonb_text(theirs, "symbol", NULL, NULL));
+	const char *texts[] = {"side", "type", "time_in_force", "order_class"};
+	const char *numbers[] = {"qty", "notional", "limit_price", "stop_price", "trail_price", "trail_percent"};
+
+	if ((s1 || s2) && (s1 == NULL || s2 == NULL || strcmp(s1, s2) != 0))
+		return false;
+	for (size_t i = 0; i < lengthof(texts); i++)
+	{
+		char	   *a = alpaca_jsonb_text(ours, texts[i], NULL, NULL);
+		char	   *b = alpaca_jsonb_text(theirs, texts[i], NULL, NULL);
+
+		/* Alpaca answers order_class "" or "simple" for a simple order */
+		if (strcmp(texts[i], "order_class") == 0 && (a == NULL || strcmp(a, "simple") == 0) &&
+			(b == NULL || b[0] == '\0' || strcmp(b, "simple") == 0))
+			continue;
+		if (a && (b == NULL || strcmp(a, b) != 0))
+			return false;
+	}
+	for (size_t i = 0; i < lengthof(numbers); i++)
+	{
+		char	   *a = alpaca_jsonb_text(ours, numbers[i], NULL, NULL);
+
+		if (a && !same_number(a, alpaca_jsonb_text(theirs, numbers[i], NULL, NULL)))
+			return false;
+	}
+	return true;
+}
+
 static void
 placing_context(void *arg)
 {
@@ -383,7 +456,7 @@ unclear_answer(AlpacaResponse *resp)
 
 /*
  * Send an order and settle what became of it: PLACED (resp holds the order,
- * *recovered when it was found by client_order_id after an unclear answer)
+ * *recovered says how, when it was found by client_order_id rather than answered)
  * or REFUSED (resp holds Alpaca's well-formed 4xx error).  Every other
  * outcome raises an error that names the client_order_id.  maybe_sent: an
  * earlier attempt may have reached Alpaca (a queued order sent again after
@@ -391,7 +464,7 @@ unclear_answer(AlpacaResponse *resp)
  */
 AlpacaSubmitResult
 alpaca_submit_order(AlpacaRequest *req, const char *cid, bool maybe_sent, AlpacaResponse *resp,
-					bool *recovered)
+					const char **recovered)
 {
 	AlpacaResponse *found;
 	AlpacaTransportError err;
@@ -404,12 +477,12 @@ alpaca_submit_order(AlpacaRequest *req, const char *cid, bool maybe_sent, Alpaca
 	errcb.arg = (void *) cid;
 	errcb.previous = error_context_stack;
 	error_context_stack = &errcb;
-	*recovered = false;
+	*recovered = NULL;
 
 	if (maybe_sent && (found = alpaca_find_order(cid, "an earlier attempt may have been sent")) != NULL)
 	{
 		*resp = *found;
-		*recovered = true;
+		*recovered = "an earlier attempt had placed the order";
 		error_context_stack = errcb.previous;
 		return ALPACA_SUBMIT_PLACED;
 	}
@@ -445,6 +518,27 @@ alpaca_submit_order(AlpacaRequest *req, const char *cid, bool maybe_sent, Alpaca
 					continue;
 
 				/*
+				 * Alpaca has an order with this client_order_id (ours, sent
+				 * before: a failover, a restore, a late first attempt; or
+				 * another's): the order it holds tells which.
+				 */
+				if (resp->status == 422 && is_duplicate_id(message))
+				{
+					AlpacaResponse refusal = *resp;
+
+					found = alpaca_find_order(cid, "Alpaca says the client_order_id is in use");
+					error_context_stack = errcb.previous;
+					if (found && same_order(req->body.data, found))
+					{
+						*resp = *found;
+						*recovered = "Alpaca already had the order with this client_order_id: an earlier attempt placed it";
+						return ALPACA_SUBMIT_PLACED;
+					}
+					*resp = refusal;
+					return found ? ALPACA_SUBMIT_REUSED_ID : ALPACA_SUBMIT_REFUSED;
+				}
+
+				/*
 				 * Sent twice (libcurl resent it on a fresh connection, or we
 				 * retried) and refused: the refusal may be of our own first
 				 * attempt as a duplicate.
@@ -453,7 +547,7 @@ alpaca_submit_order(AlpacaRequest *req, const char *cid, bool maybe_sent, Alpaca
 					(found = alpaca_find_order(cid, "the request was sent again")) != NULL)
 				{
 					*resp = *found;
-					*recovered = true;
+					*recovered = "Alpaca already had the order: the request had been sent again";
 					error_context_stack = errcb.previous;
 					return ALPACA_SUBMIT_PLACED;
 				}
@@ -467,7 +561,7 @@ alpaca_submit_order(AlpacaRequest *req, const char *cid, bool maybe_sent, Alpaca
 		if (found != NULL)
 		{
 			*resp = *found;
-			*recovered = true;
+			*recovered = "Alpaca's answer to the order was unclear, but Alpaca has the order";
 			error_context_stack = errcb.previous;
 			return ALPACA_SUBMIT_PLACED;
 		}
@@ -492,13 +586,22 @@ alpaca_place_order(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 	AlpacaResponse resp;
 	char	   *cid;
-	bool		recovered;
+	const char *recovered;
+	AlpacaSubmitResult result;
 	AlpacaOrderCheck check = {0};
 
 	alpaca_build_order(fcinfo, &req, &cid, &check);
 	alpaca_check_orders_today();
 	alpaca_check_order_limits(&check, PG_ARGISNULL(PO_LEGS) ? NULL : PG_GETARG_JSONB_P(PO_LEGS));
-	if (alpaca_submit_order(&req, cid, false, &resp, &recovered) == ALPACA_SUBMIT_REFUSED)
+	result = alpaca_submit_order(&req, cid, false, &resp, &recovered);
+	if (result == ALPACA_SUBMIT_REUSED_ID)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNIQUE_VIOLATION),
+				 errmsg("client_order_id %s is already used by a different order at Alpaca; this order was not placed",
+						alpaca_quote(cid, strlen(cid))),
+				 errhint("See alpaca_order_by_client_id(%s); give this order its own client_order_id.",
+						 quote_literal_cstr(cid))));
+	if (result == ALPACA_SUBMIT_REFUSED)
 	{
 		ErrorContextCallback errcb = {error_context_stack, placing_context, cid};
 
@@ -507,7 +610,7 @@ alpaca_place_order(PG_FUNCTION_ARGS)
 	}
 	if (recovered)
 		ereport(NOTICE,
-				(errmsg("Alpaca's answer to the order was unclear, but Alpaca has the order"),
+				(errmsg("%s", recovered),
 				 errdetail("Found by client_order_id %s.", alpaca_quote(cid, strlen(cid)))));
 	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, resp.body, resp.body_len));
 }

@@ -15,7 +15,9 @@ typedef enum AlpacaSubmitResult
 {
 	ALPACA_SUBMIT_PLACED,		/* the answer (or a lookup) is the order */
 	ALPACA_SUBMIT_REFUSED,		/* Alpaca's own 4xx error */
-	ALPACA_SUBMIT_ABSENT		/* looked up, and Alpaca has no such order */
+	ALPACA_SUBMIT_ABSENT,		/* looked up, and Alpaca has no such order */
+	ALPACA_SUBMIT_REUSED_ID		/* Alpaca has a different order with this
+								 * client_order_id (resp: its 422) */
 } AlpacaSubmitResult;
 
 /* alpaca_place_order's arguments as a request, checked for shape */
@@ -25,7 +27,7 @@ extern void alpaca_check_order_limits(AlpacaOrderCheck *order, Jsonb *legs);
 extern void alpaca_check_order_body(const char *what, Jsonb *body);
 extern AlpacaResponse *alpaca_find_order(const char *cid, const char *failure);
 extern AlpacaSubmitResult alpaca_submit_order(AlpacaRequest *req, const char *cid, bool maybe_sent,
-											  AlpacaResponse *resp, bool *recovered);
+											  AlpacaResponse *resp, const char **recovered);
 
 /* the argument that holds an mleg order's legs */
 #define ALPACA_PLACE_ORDER_LEGS 17

@@ -27,127 +27,17 @@
 #include "utils/numeric.h"
 
 #include "api.h"
+#include "json.h"
 #include "encoding.h"
 #include "errors.h"
+#include "guc.h"
+#include "extension.h"
 #include "risk.h"
-
-static bool trading_enabled = true;
-static char *max_order_notional = NULL;
-static char *max_order_qty = NULL;
-static char *max_position_notional = NULL;
-static char *allowed_symbols = NULL;
-static char *denied_symbols = NULL;
-static char *allowed_asset_classes = NULL;
-static bool allow_short = true;
-static bool allow_options = true;
-int			alpaca_max_orders_per_day = 0;
-static char *approval_above_notional = NULL;
-
-/* a limit that is a decimal amount: empty (no limit) or a number >= 0 */
-static bool
-check_amount(char **newval, void **extra, GucSource source)
-{
-	const char *s = *newval;
-
-	if (s == NULL || s[0] == '\0')
-		return true;
-	if (strspn(s, "0123456789.") != strlen(s) || strchr(s, '.') != strrchr(s, '.') ||
-		strspn(s, ".") == strlen(s))
-	{
-		GUC_check_errdetail("The limit must be a decimal number, e.g. '1000' or '2.5', or empty for none.");
-		return false;
-	}
-	return true;
-}
-
-static const char *const classes[] = {"us_equity", "us_option", "crypto", NULL};
-
-static bool
-check_classes(char **newval, void **extra, GucSource source)
-{
-	char	   *copy = pstrdup(*newval ? *newval : "");
-
-	for (char *tok = strtok(copy, ", "); tok; tok = strtok(NULL, ", "))
-	{
-		bool		known = false;
-
-		for (const char *const *c = classes; *c; c++)
-			known |= strcmp(tok, *c) == 0;
-		if (!known)
-		{
-			GUC_check_errdetail("Unknown asset class \"%s\"; the classes are us_equity, us_option and crypto.", tok);
-			return false;
-		}
-	}
-	return true;
-}
-
-void
-alpaca_define_limit_gucs(void)
-{
-	DefineCustomBoolVariable("alpaca.trading_enabled",
-							 "Allow calls that change the account (orders, closes, watchlists, transfers ...); reads go on.",
-							 "The kill switch: off refuses every state-changing call.",
-							 &trading_enabled, true, PGC_SUSET, 0, NULL, NULL, NULL);
-	DefineCustomStringVariable("alpaca.max_order_notional",
-							   "Largest value of one order, in dollars; empty for no limit.",
-							   NULL, &max_order_notional, "", PGC_SUSET, 0, check_amount, NULL, NULL);
-	DefineCustomStringVariable("alpaca.max_order_qty",
-							   "Largest quantity of one order (shares, contracts, coins); empty for no limit.",
-							   NULL, &max_order_qty, "", PGC_SUSET, 0, check_amount, NULL, NULL);
-	DefineCustomStringVariable("alpaca.max_position_notional",
-							   "Largest value a position may reach through an order, in dollars; empty for no limit.",
-							   NULL, &max_position_notional, "", PGC_SUSET, 0, check_amount, NULL, NULL);
-	DefineCustomStringVariable("alpaca.allowed_symbols",
-							   "The only symbols that may be traded, comma-separated; empty for any.",
-							   NULL, &allowed_symbols, "", PGC_SUSET, GUC_LIST_INPUT, NULL, NULL, NULL);
-	DefineCustomStringVariable("alpaca.denied_symbols",
-							   "Symbols that may not be traded, comma-separated.",
-							   NULL, &denied_symbols, "", PGC_SUSET, GUC_LIST_INPUT, NULL, NULL, NULL);
-	DefineCustomStringVariable("alpaca.allowed_asset_classes",
-							   "Asset classes that may be traded (us_equity, us_option, crypto), comma-separated; empty for any.",
-							   NULL, &allowed_asset_classes, "", PGC_SUSET, GUC_LIST_INPUT, check_classes, NULL, NULL);
-	DefineCustomBoolVariable("alpaca.allow_short",
-							 "Allow orders that open or grow a short position.",
-							 NULL, &allow_short, true, PGC_SUSET, 0, NULL, NULL, NULL);
-	DefineCustomBoolVariable("alpaca.allow_options",
-							 "Allow option orders, exercise and do-not-exercise.",
-							 NULL, &allow_options, true, PGC_SUSET, 0, NULL, NULL, NULL);
-	DefineCustomIntVariable("alpaca.max_orders_per_day",
-							"Most orders one role may place per trading day (New York time); 0 for no limit.",
-							"Counted from alpaca_audit.",
-							&alpaca_max_orders_per_day, 0, 0, 1000000, PGC_SUSET, 0, NULL, NULL, NULL);
-	DefineCustomStringVariable("alpaca.approval_above_notional",
-							   "A queued order worth more than this, in dollars, waits for approval; empty for none.",
-							   "An order whose value is not known (an mleg order, no price) waits too while it is set.",
-							   &approval_above_notional, "", PGC_SUSET, 0, check_amount, NULL, NULL);
-}
 
 static const char *
 role_name(void)
 {
 	return GetUserNameFromId(GetUserId(), false);
-}
-
-/* The refusal: which limit, what broke it, who can change it. */
-static void pg_attribute_noreturn()
-refuse(const char *setting, const char *detail)
-{
-	const char *role = role_name();
-
-	ereport(ERROR,
-			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("refused by %s", setting),
-			 errdetail("%s (role %s).", detail, quote_identifier(role)),
-			 errhint("Only a superuser can change it, for example: ALTER ROLE %s SET %s = ...;",
-					 quote_identifier(role), setting)));
-}
-
-void
-alpaca_check_trading(const char *what)
-{
-	if (!trading_enabled)
-		refuse("alpaca.trading_enabled", psprintf("Trading is switched off; %s changes the account", what));
 }
 
 /* ---- numbers ---- */
@@ -290,8 +180,8 @@ position_qty(const char *symbol)
 static bool
 notional_limited(void)
 {
-	return (max_order_notional && max_order_notional[0]) ||
-		(max_position_notional && max_position_notional[0]);
+	return (alpaca_max_order_notional && alpaca_max_order_notional[0]) ||
+		(alpaca_max_position_notional && alpaca_max_position_notional[0]);
 }
 
 /*
@@ -311,24 +201,24 @@ alpaca_check_order(const AlpacaOrderCheck *o)
 	bool		sell = o->side && strcmp(o->side, "sell") == 0;
 
 	alpaca_check_trading(o->what);
-	if (allowed_symbols && allowed_symbols[0] && !listed(allowed_symbols, o->symbol))
-		refuse("alpaca.allowed_symbols", psprintf("%s is not among the allowed symbols (%s)",
-												  alpaca_quote(o->symbol, strlen(o->symbol)), allowed_symbols));
-	if (listed(denied_symbols, o->symbol))
-		refuse("alpaca.denied_symbols", psprintf("%s is a denied symbol", alpaca_quote(o->symbol, strlen(o->symbol))));
-	if (allowed_asset_classes && allowed_asset_classes[0] && !listed(allowed_asset_classes, cls))
-		refuse("alpaca.allowed_asset_classes", psprintf("%s is %s, not among %s",
-														alpaca_quote(o->symbol, strlen(o->symbol)), cls, allowed_asset_classes));
-	if (option && !allow_options)
-		refuse("alpaca.allow_options", psprintf("%s is an option", alpaca_quote(o->symbol, strlen(o->symbol))));
-	if (o->intent && strcmp(o->intent, "sell_to_open") == 0 && !allow_short)
-		refuse("alpaca.allow_short", psprintf("sell_to_open of %s opens a short position",
+	if (alpaca_allowed_symbols && alpaca_allowed_symbols[0] && !listed(alpaca_allowed_symbols, o->symbol))
+		alpaca_refuse("alpaca.allowed_symbols", psprintf("%s is not among the allowed symbols (%s)",
+												  alpaca_quote(o->symbol, strlen(o->symbol)), alpaca_allowed_symbols));
+	if (listed(alpaca_denied_symbols, o->symbol))
+		alpaca_refuse("alpaca.denied_symbols", psprintf("%s is a denied symbol", alpaca_quote(o->symbol, strlen(o->symbol))));
+	if (alpaca_allowed_asset_classes && alpaca_allowed_asset_classes[0] && !listed(alpaca_allowed_asset_classes, cls))
+		alpaca_refuse("alpaca.allowed_asset_classes", psprintf("%s is %s, not among %s",
+														alpaca_quote(o->symbol, strlen(o->symbol)), cls, alpaca_allowed_asset_classes));
+	if (option && !alpaca_allow_options)
+		alpaca_refuse("alpaca.allow_options", psprintf("%s is an option", alpaca_quote(o->symbol, strlen(o->symbol))));
+	if (o->intent && strcmp(o->intent, "sell_to_open") == 0 && !alpaca_allow_short)
+		alpaca_refuse("alpaca.allow_short", psprintf("sell_to_open of %s opens a short position",
 											  alpaca_quote(o->symbol, strlen(o->symbol))));
 	/* an exercise names a symbol and no amount: nothing more to check */
 	if (o->qty == NULL && o->notional == NULL)
 		return;
-	if (o->qty && max_order_qty && max_order_qty[0] && above(abs_num(qty), max_order_qty))
-		refuse("alpaca.max_order_qty", psprintf("The order is for %s; the limit is %s", o->qty, max_order_qty));
+	if (o->qty && alpaca_max_order_qty && alpaca_max_order_qty[0] && above(abs_num(qty), alpaca_max_order_qty))
+		alpaca_refuse("alpaca.max_order_qty", psprintf("The order is for %s; the limit is %s", o->qty, alpaca_max_order_qty));
 
 	/* the order's value: its notional, else its quantity at a price */
 	if (o->notional)
@@ -338,18 +228,18 @@ alpaca_check_order(const AlpacaOrderCheck *o)
 		if (price == NULL)
 			price = latest_price(o->symbol);
 		if (price == NULL)
-			refuse(max_order_notional && max_order_notional[0] ? "alpaca.max_order_notional" : "alpaca.max_position_notional",
+			alpaca_refuse(alpaca_max_order_notional && alpaca_max_order_notional[0] ? "alpaca.max_order_notional" : "alpaca.max_position_notional",
 				   psprintf("No price is known for %s: the order has no limit or stop price and the market data API has no trade",
 							alpaca_quote(o->symbol, strlen(o->symbol))));
 		value = mul(mul(abs_num(qty), num(price)), multiplier);
 	}
-	if (value && max_order_notional && max_order_notional[0] && above(value, max_order_notional))
-		refuse("alpaca.max_order_notional", psprintf("The order's value is %s; the limit is %s",
+	if (value && alpaca_max_order_notional && alpaca_max_order_notional[0] && above(value, alpaca_max_order_notional))
+		alpaca_refuse("alpaca.max_order_notional", psprintf("The order's value is %s; the limit is %s",
 													 num_text(DirectFunctionCall2(numeric_round, value, Int32GetDatum(2))),
-													 max_order_notional));
+													 alpaca_max_order_notional));
 
 	/* what the position would become */
-	if (!o->closing && (!allow_short || (max_position_notional && max_position_notional[0])))
+	if (!o->closing && (!alpaca_allow_short || (alpaca_max_position_notional && alpaca_max_position_notional[0])))
 	{
 		Datum		held = num(position_qty(o->symbol));
 		Datum		change;
@@ -363,32 +253,32 @@ alpaca_check_order(const AlpacaOrderCheck *o)
 			if (price == NULL)
 				price = latest_price(o->symbol);
 			if (price == NULL)
-				refuse("alpaca.max_position_notional",
+				alpaca_refuse("alpaca.max_position_notional",
 					   psprintf("No price is known for %s", alpaca_quote(o->symbol, strlen(o->symbol))));
 			change = DirectFunctionCall2(numeric_div, value, mul(num(price), multiplier));
 		}
 		after = sell ? DirectFunctionCall2(numeric_sub, held, change) : DirectFunctionCall2(numeric_add, held, change);
-		if (!allow_short && DatumGetInt32(DirectFunctionCall2(numeric_cmp, after, num("0"))) < 0)
-			refuse("alpaca.allow_short", psprintf("Selling would leave a position of %s in %s", num_text(after),
+		if (!alpaca_allow_short && DatumGetInt32(DirectFunctionCall2(numeric_cmp, after, num("0"))) < 0)
+			alpaca_refuse("alpaca.allow_short", psprintf("Selling would leave a position of %s in %s", num_text(after),
 												  alpaca_quote(o->symbol, strlen(o->symbol))));
-		if (max_position_notional && max_position_notional[0])
+		if (alpaca_max_position_notional && alpaca_max_position_notional[0])
 		{
 			Datum		pos_value;
 
 			if (price == NULL)
 				price = latest_price(o->symbol);
 			if (price == NULL)
-				refuse("alpaca.max_position_notional",
+				alpaca_refuse("alpaca.max_position_notional",
 					   psprintf("No price is known for %s", alpaca_quote(o->symbol, strlen(o->symbol))));
 			pos_value = mul(mul(abs_num(after), num(price)), multiplier);
 			/* an order that shrinks a position is always allowed */
-			if (above(pos_value, max_position_notional) &&
+			if (above(pos_value, alpaca_max_position_notional) &&
 				DatumGetInt32(DirectFunctionCall2(numeric_cmp, abs_num(after), abs_num(held))) > 0)
-				refuse("alpaca.max_position_notional",
+				alpaca_refuse("alpaca.max_position_notional",
 					   psprintf("The position in %s would be worth %s; the limit is %s",
 								alpaca_quote(o->symbol, strlen(o->symbol)),
 								num_text(DirectFunctionCall2(numeric_round, pos_value, Int32GetDatum(2))),
-								max_position_notional));
+								alpaca_max_position_notional));
 		}
 	}
 }
@@ -425,60 +315,60 @@ bool
 alpaca_order_needs_approval(const AlpacaOrderCheck *o, char **value)
 {
 	*value = NULL;
-	if (approval_above_notional == NULL || approval_above_notional[0] == '\0')
+	if (alpaca_approval_above_notional == NULL || alpaca_approval_above_notional[0] == '\0')
 		return false;
 	*value = alpaca_order_value(o);
-	return *value == NULL || above(num(*value), approval_above_notional);
+	return *value == NULL || above(num(*value), alpaca_approval_above_notional);
 }
 
 /*
  * alpaca.max_orders_per_day: the orders this role placed today (New York
- * time), from alpaca_audit (retries of one client_order_id count once).
- * An advisory lock on the role, held to the end of the transaction, keeps
- * two of its sessions from both taking the last one: the intent is durable
- * (and visible) before the lock is released.
+ * time), from alpaca_audit: placed with alpaca_place_order, through
+ * alpaca_request or as a replacement (a replacement is a new order), and
+ * queued to be sent (retries of one client_order_id count once).  An
+ * advisory lock on the role, held to the end of the transaction, keeps two
+ * of its sessions from both taking the last one: the intent is durable (and
+ * visible) before the lock is released.  Counted as the extension's owner,
+ * so the role need not read the trail, with the extension's schema and owner
+ * found by its OID and the fixed search path: nothing the role can create
+ * takes part in the query.
  */
 void
 alpaca_check_orders_today(void)
 {
 	const char *role = role_name();
+	AlpacaExtension ext;
 	int64		placed;
 	bool		isnull;
-	char	   *schema;
-	Oid			owner;
-	Oid			save_user;
-	int			save_context;
+	int			level;
 
 	if (alpaca_max_orders_per_day <= 0)
 		return;
 	DirectFunctionCall1(pg_advisory_xact_lock_int8,
 						Int64GetDatum((int64) hash_bytes((const unsigned char *) role, strlen(role)) | INT64CONST(0x616c70000000000)));
-	SPI_connect();
-	if (SPI_execute("SELECT quote_ident(n.nspname), e.extowner FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-					"WHERE e.extname = 'alpaca'", true, 1) != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "the alpaca extension is not installed in this database");
-	schema = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-	/* counted as the extension's owner: the role need not read the trail */
-	GetUserIdAndSecContext(&save_user, &save_context);
-	SetUserIdAndSecContext(owner, save_context | SECURITY_LOCAL_USERID_CHANGE);
+	alpaca_extension_find(&ext, false);
+	level = alpaca_spi_begin();
 	/* sent, and queued to be sent (an order in both counts once) */
-	if (SPI_execute_with_args(psprintf("WITH today AS (SELECT date_trunc('day', now() AT TIME ZONE 'America/New_York') AT TIME ZONE 'America/New_York' AS t) "
-									   "SELECT count(DISTINCT o) FROM ("
-									   "SELECT coalesce(client_order_id, id::text) FROM %s.alpaca_audit, today "
-									   "WHERE role = $1 AND function IN ('alpaca_place_order', 'alpaca_queue_order') AND at >= t "
-									   "UNION ALL SELECT client_order_id FROM %s.alpaca_order_outbox, today "
-									   "WHERE queued_by = $1 AND queued_at >= t AND status IN ('pending_approval', 'queued', 'sending')) AS s(o)",
-									   schema, schema),
-							  1, (Oid[]) {NAMEOID}, (Datum[]) {CStringGetDatum(role)}, NULL, true, 1) != SPI_OK_SELECT)
+	if (alpaca_spi_execute_as(ext.owner,
+							  psprintf("WITH today AS (SELECT pg_catalog.timezone('America/New_York', "
+									   "pg_catalog.date_trunc('day', pg_catalog.timezone('America/New_York', pg_catalog.now()))) AS t) "
+									   "SELECT pg_catalog.count(DISTINCT o) FROM ("
+									   "SELECT COALESCE(a.client_order_id, a.id::pg_catalog.text) FROM %s a, today "
+									   "WHERE a.role = $1::pg_catalog.name AND a.at >= today.t AND a.outcome <> 'not sent' AND "
+									   "((a.method = 'POST' AND a.path OPERATOR(pg_catalog.~) '^/+v2/+orders/*([?]|$)') OR "
+									   "(a.method = 'PATCH' AND a.path OPERATOR(pg_catalog.~) '^/+v2/+orders/+[^/?]+/*([?]|$)')) "
+									   "UNION ALL SELECT q.client_order_id FROM %s q, today "
+									   "WHERE q.queued_by = $1::pg_catalog.name AND q.queued_at >= today.t AND q.status IN ('pending_approval', 'queued', 'sending')) AS s(o)",
+									   alpaca_extension_object(&ext, "alpaca_audit"),
+									   alpaca_extension_object(&ext, "alpaca_order_outbox")),
+							  1, (Oid[]) {TEXTOID}, (Datum[]) {CStringGetTextDatum(role)}, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not count today's orders");
-	SetUserIdAndSecContext(save_user, save_context);
 	placed = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	SPI_finish();
+	alpaca_spi_end(level);
 	if (placed >= alpaca_max_orders_per_day)
-		refuse("alpaca.max_orders_per_day",
-			   psprintf("%lld orders were placed today (New York time); the limit is %d",
-						(long long) placed, alpaca_max_orders_per_day));
+		alpaca_refuse("alpaca.max_orders_per_day",
+					  psprintf("%lld orders were placed today (New York time); the limit is %d",
+							   (long long) placed, alpaca_max_orders_per_day));
 }
 
 /*

@@ -7,23 +7,10 @@
 
 #include "fmgr.h"
 
-/* One order, or what a replace, close or exercise would become. */
-typedef struct AlpacaOrderCheck
-{
-	const char *what;			/* "placing an order", for messages */
-	const char *symbol;
-	const char *side;			/* buy, sell; NULL for an exercise */
-	const char *qty;			/* numeric text, or NULL */
-	const char *notional;		/* numeric text, or NULL */
-	const char *price;			/* the order's limit or stop price, or NULL */
-	const char *intent;			/* position_intent, or NULL */
-	bool		closing;		/* only reduces a position */
-} AlpacaOrderCheck;
+#include "gate.h"
+#include "ordercheck.h"
 
-extern int	alpaca_max_orders_per_day;
 
-extern void alpaca_define_limit_gucs(void);
-extern void alpaca_check_trading(const char *what);
 extern void alpaca_check_order(const AlpacaOrderCheck *o);
 extern void alpaca_order_check_of(Datum order, AlpacaOrderCheck *o);
 extern const char *alpaca_asset_class_of(const char *symbol);

@@ -9,6 +9,8 @@
 #define ALPACA_ROWS_H
 
 #include "fmgr.h"
+#include "access/htup.h"
+#include "access/tupdesc.h"
 
 /* What an answer must look like; anything else is an error naming the shape. */
 typedef enum AlpacaShape
@@ -57,16 +59,7 @@ extern void alpaca_rows_parse(AlpacaRowSink *sink, char *body, size_t len,
 /* One object as the composite result of a function. */
 extern Datum alpaca_object_datum(FunctionCallInfo fcinfo, char *body, size_t len);
 
-/* Checks that need no row type. */
-extern bool alpaca_body_is_order(char *body, size_t len, const char *client_order_id);
-extern bool alpaca_error_body(char *body, size_t len, char **code, char **message);
-extern char *alpaca_order_id_of(char *body, size_t len);
-extern Datum alpaca_jsonb_datum(char *body, size_t len);
-extern Datum alpaca_jsonb_get(Datum jsonb, const char *key);
-extern char *alpaca_jsonb_text(Datum jsonb, const char *k1, const char *k2, const char *k3);
-
-/* Shared with jsonb.c: strict parsing and its errors. */
-#define ALPACA_MAX_DEPTH 64
-extern void alpaca_json_fail(void *lex, int error, const char *field) pg_attribute_noreturn();
+/* One object as a row of the given type (the mirror's stream messages). */
+extern HeapTuple alpaca_row_from_json(TupleDesc tupdesc, char *body, size_t len);
 
 #endif

@@ -1,12 +1,16 @@
 /*
- * jsonb.c
- *		An Alpaca answer as jsonb, for alpaca_request().
+ * json.c
+ *		Alpaca's JSON where no row type is wanted: an answer as jsonb, the
+ *		few fields a check needs, and the one error for JSON that is not.
  *
- * One strict parse straight into jsonb, the way jsonb_in builds it, but with
+ * As jsonb (alpaca_request(), stream messages, the limits' look-ups): one
+ * strict parse straight into jsonb, the way jsonb_in builds it, but with
  * what jsonb_in lacks for answers from the wire: query cancel at every
  * value, a nesting limit with a clear error, and duplicate keys refused
  * rather than silently collapsed to the last one ({"cash": "1", "cash":
- * "2"} has no right answer).
+ * "2"} has no right answer).  Two top-level fields of an object (is this
+ * our order? Alpaca's error code and message?) are read without building
+ * anything, and never raise: the caller decides what a malformed body means.
  */
 #include "postgres.h"
 
@@ -19,8 +23,9 @@
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 
-#include "errors.h"
-#include "rows.h"
+#include "json.h"
+#include "redact.h"
+#include "scalars.h"
 
 typedef struct JsonbBuild
 {
@@ -206,4 +211,180 @@ alpaca_jsonb_text(Datum j, const char *k1, const char *k2, const char *k3)
 	if (v.type == jbvBool)
 		return pstrdup(v.val.boolean ? "true" : "false");
 	return NULL;
+}
+
+void
+alpaca_json_fail(void *lexp, int error, const char *field)
+{
+	JsonLexContext *lex = lexp;
+	char	   *what = json_errdetail((JsonParseErrorType) error, lex);
+	int			at;
+
+	/* the answer stopped short: say where it stopped */
+	if (error == JSON_EXPECTED_MORE || lex->token_start == NULL)
+		at = lex->input_length;
+	else
+		at = (int) (lex->token_start - lex->input);
+	/* json_errdetail quotes the offending token: clip it */
+	what = alpaca_clip(what, strlen(what));
+	if (what[0] && what[strlen(what) - 1] == '.')
+		what[strlen(what) - 1] = '\0';
+	ereport(ERROR,
+			(errcode(ERRCODE_PROTOCOL_VIOLATION),
+			 errmsg("the Alpaca API answered with invalid JSON"),
+			 errdetail("%s, at byte %d of %d%s%s%s.",
+					   what, at, lex->input_length,
+					   field ? " (field \"" : "", field ? field : "", field ? "\")" : "")));
+}
+
+
+/* ---- two top-level fields, without building anything ---- */
+
+typedef struct TopFields
+{
+	JsonLexContext *lex;
+	int			depth;
+	const char *want[2];
+	char	   *text[2];		/* scalar text, or JSON text of a container */
+	JsonTokenType type[2];
+	int			cur;
+	char	   *start;
+} TopFields;
+
+static void
+tf_push(void *arg)
+{
+	TopFields  *tf = arg;
+
+	CHECK_FOR_INTERRUPTS();
+	if (++tf->depth > ALPACA_MAX_DEPTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("the Alpaca API answered with JSON nested too deeply")));
+}
+
+static void
+tf_pop(void *arg)
+{
+	((TopFields *) arg)->depth--;
+}
+
+static void
+tf_field_start(void *arg, char *fname, bool isnull)
+{
+	TopFields  *tf = arg;
+
+	tf->cur = -1;
+	if (tf->depth != 1)
+		return;
+	for (int i = 0; i < 2; i++)
+		if (tf->want[i] && strcmp(fname, tf->want[i]) == 0)
+		{
+			tf->cur = i;
+			tf->start = tf->lex->token_start;
+			tf->text[i] = NULL;
+		}
+}
+
+static void
+tf_field_end(void *arg, char *fname, bool isnull)
+{
+	TopFields  *tf = arg;
+
+	if (tf->depth == 1 && tf->cur >= 0 && tf->text[tf->cur] == NULL && !isnull)
+	{
+		tf->text[tf->cur] = pnstrdup(tf->start, tf->lex->prev_token_terminator - tf->start);
+		tf->type[tf->cur] = JSON_TOKEN_OBJECT_START;
+	}
+	if (tf->depth == 1)
+		tf->cur = -1;
+}
+
+static void
+tf_scalar(void *arg, char *token, JsonTokenType tt)
+{
+	TopFields  *tf = arg;
+
+	if (tf->depth == 1 && tf->cur >= 0 && tt != JSON_TOKEN_NULL)
+	{
+		tf->text[tf->cur] = token;
+		tf->type[tf->cur] = tt;
+	}
+	else if (tf->depth == 0)
+		tf->depth = -1;			/* a bare scalar: not an object */
+}
+
+/*
+ * Parse a body for two top-level fields; false if it is not a JSON object.
+ * Never raises for a malformed body: callers decide what that means.
+ */
+static bool
+top_fields(char *body, size_t len, TopFields *tf)
+{
+	JsonSemAction sem;
+
+	if (len == 0 || len > (size_t) INT_MAX)
+		return false;
+	while (len > 0 && isspace((unsigned char) *body))
+		body++, len--;
+	if (len == 0 || *body != '{')
+		return false;
+	tf->lex = makeJsonLexContextCstringLen(body, (int) len, GetDatabaseEncoding(), true);
+	memset(&sem, 0, sizeof(sem));
+	sem.semstate = tf;
+	sem.object_start = tf_push;
+	sem.object_end = tf_pop;
+	sem.array_start = tf_push;
+	sem.array_end = tf_pop;
+	sem.object_field_start = tf_field_start;
+	sem.object_field_end = tf_field_end;
+	sem.scalar = tf_scalar;
+	return pg_parse_json(tf->lex, &sem) == JSON_SUCCESS;
+}
+
+/*
+ * Is this Alpaca's answer to placing our order: an object with a uuid id
+ * and our client_order_id?  Anything else leaves placement ambiguous.
+ */
+bool
+alpaca_body_is_order(char *body, size_t len, const char *client_order_id)
+{
+	TopFields	tf = {0};
+
+	tf.want[0] = "id";
+	tf.want[1] = "client_order_id";
+	return top_fields(body, len, &tf) &&
+		tf.text[0] && tf.type[0] == JSON_TOKEN_STRING && alpaca_is_uuid(tf.text[0]) &&
+		tf.text[1] && tf.type[1] == JSON_TOKEN_STRING && strcmp(tf.text[1], client_order_id) == 0;
+}
+
+/* The "id" of an object answer (an order), or NULL. */
+char *
+alpaca_order_id_of(char *body, size_t len)
+{
+	TopFields	tf = {0};
+
+	tf.want[0] = "id";
+	if (top_fields(body, len, &tf) && tf.text[0] && tf.type[0] == JSON_TOKEN_STRING && alpaca_is_uuid(tf.text[0]))
+		return tf.text[0];
+	return NULL;
+}
+
+/*
+ * Alpaca's error body: {"code": 40010001, "message": "..."}.  True when the
+ * body is such an object with a string message; code and message are
+ * returned as found (code may be any JSON value, as its text).
+ */
+bool
+alpaca_error_body(char *body, size_t len, char **code, char **message)
+{
+	TopFields	tf = {0};
+	bool		ok;
+
+	tf.want[0] = "code";
+	tf.want[1] = "message";
+	ok = top_fields(body, len, &tf);
+	*code = ok ? tf.text[0] : NULL;
+	*message = ok && tf.type[1] == JSON_TOKEN_STRING ? tf.text[1] : NULL;
+	return ok && *message != NULL;
 }
