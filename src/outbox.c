@@ -111,9 +111,10 @@ text_or_null(const char *s, char *null)
 static char *
 waiting_for(const char *cid, const char *value)
 {
-	return psprintf("approval: %s, above alpaca.approval_above_notional (%s); a role granted alpaca_approve_order, "
+	return psprintf("approval: %s alpaca.approval_above_notional (%s); a role granted alpaca_approve_order, "
 					"other than the one that queued it, approves it: SELECT alpaca_approve_order(%s)",
-					value ? psprintf("worth %s", value) : "its value is not known",
+					value ? psprintf("worth %s, above", value) :
+					"its value is not known, and such an order waits whenever there is",
 					alpaca_approval_above_notional, quote_literal_cstr(cid));
 }
 
