@@ -1,11 +1,14 @@
 # alpaca: the Alpaca Trading API v2 as a PostgreSQL extension
 
 EXTENSION = alpaca
+# the one place the version is written is alpaca.control's default_version;
+# the package (scripts/package), META.json (checked) and `make dist` follow it
+EXTVERSION := $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" alpaca.control)
 MODULE_big = alpaca
 DATA = alpaca--1.0.sql alpaca--1.1.sql alpaca--1.0--1.1.sql alpaca--1.1--1.2.sql
 # the current version's script is 1.1's and the upgrade's, so the two cannot
 # drift apart (sql/upgrade.sql checks 1.0 + ALTER EXTENSION UPDATE against it)
-DATA_built = alpaca--1.2.sql
+DATA_built = alpaca--$(EXTVERSION).sql
 PGFILEDESC = "alpaca - Alpaca Trading API v2 from SQL"
 
 # one file per concern: plumbing first, then one file per API area
@@ -37,3 +40,11 @@ sim-check:
 alpaca--1.2.sql: alpaca--1.1.sql alpaca--1.1--1.2.sql
 	{ echo '/* alpaca--1.2.sql: the Alpaca Trading API v2 as SQL (generated from 1.1 and its upgrade) */'; \
 	  sed 1d alpaca--1.1.sql; echo; echo '-- 1.2'; sed '1,3d' alpaca--1.1--1.2.sql; } > $@
+
+# the PGXN release: alpaca-$(EXTVERSION).zip, one top directory, from git
+.PHONY: dist print-version
+dist:
+	git archive --format zip --prefix=alpaca-$(EXTVERSION)/ -o alpaca-$(EXTVERSION).zip HEAD
+	@echo alpaca-$(EXTVERSION).zip
+print-version:
+	@echo $(EXTVERSION)
