@@ -21,6 +21,12 @@ need_packages() {
     fi
 }
 
+# control_version FILE: an alpaca.control's default_version (as the Makefile's
+# EXTVERSION reads it)
+control_version() {
+    sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" "$1"
+}
+
 build_and_install() {
     make -s clean >/dev/null
     make -s
