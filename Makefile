@@ -1,9 +1,10 @@
 # alpaca: the Alpaca Trading API v2 as a PostgreSQL extension
 
 EXTENSION = alpaca
+# the one place the version is written is alpaca.control's default_version;
+# the package (scripts/package), META.json (checked) and `make dist` follow it
+EXTVERSION := $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" alpaca.control)
 MODULE_big = alpaca
-# the one place the version is kept: alpaca.control's default_version
-EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
 PGFILEDESC = "alpaca - Alpaca Trading API v2 from SQL"
 
 # SQL: alpaca--1.0.sql is the one full script kept by hand; every later
@@ -54,3 +55,11 @@ $(DATA_built): $(EXTENSION)--%.sql: $$(call upgrade_into,$$*) $(EXTENSION)--$$(c
 	{ echo '/* $@: the alpaca extension $*, generated from $(word 2,$^) and $< */'; echo; \
 	  printf '%s\n' '\echo Use "CREATE EXTENSION alpaca" to load this file. \quit'; \
 	  sed -e 1d -e '/^\\echo /d' $(word 2,$^); echo; echo '-- $*'; sed -e 1d -e '/^\\echo /d' $<; } > $@
+
+# the PGXN release: alpaca-$(EXTVERSION).zip, one top directory, from git
+.PHONY: dist print-version
+dist:
+	git archive --format zip --prefix=alpaca-$(EXTVERSION)/ -o alpaca-$(EXTVERSION).zip HEAD
+	@echo alpaca-$(EXTVERSION).zip
+print-version:
+	@echo $(EXTVERSION)

@@ -17,8 +17,31 @@ need_packages() {
         fi
         echo "installing: ${missing[*]}"
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            -o DPkg::Lock::Timeout=300 "${missing[@]}" >/dev/null
     fi
+}
+
+# package_build_deps DIR: what scripts/package needs from Debian: dpkg-dev,
+# lintian, and the Build-Depends of DIR/debian/control
+package_build_deps() {
+    need_packages dpkg-dev fakeroot lintian
+    (cd "$1" && dpkg-checkbuilddeps 2>/dev/null) && return 0
+    if [ "$(id -u)" != 0 ]; then
+        (cd "$1" && dpkg-checkbuilddeps) || true
+        echo "run as root to install the build dependencies" >&2
+        exit 1
+    fi
+    echo "installing the build dependencies of debian/control"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -qq --no-install-recommends \
+        -o DPkg::Lock::Timeout=300 "$(cd "$1" && pwd)" >/dev/null
+}
+
+# control_version FILE: an alpaca.control's default_version (as the Makefile's
+# EXTVERSION reads it)
+control_version() {
+    sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" "$1"
 }
 
 build_and_install() {
@@ -65,4 +88,30 @@ pg_options() {
     echo "-o alpaca.requests_per_minute=${ALPACA_REQUESTS_PER_MINUTE:-100000}"
     # where the audit worker writes: the database the tests use
     echo "-o alpaca.database=${ALPACA_DATABASE:-contrib_regression}"
+}
+
+# previous_release: prints "VERSION COMMIT" for the version before the
+# checkout's (alpaca.control's default_version): the last commit whose
+# alpaca.control had that version.  Fails when the history does not reach it.
+previous_release() {
+    local cur c v newer=
+    cur=$(control_version alpaca.control)
+    # the commits that changed alpaca.control, newest first
+    for c in $(git rev-list HEAD -- alpaca.control); do
+        v=$(git show "$c:alpaca.control" | control_version /dev/stdin)
+        if [ -n "$v" ] && [ "$v" != "$cur" ]; then
+            # the commit after c in time (newer) brought the current version;
+            # its parent is the last with v (HEAD itself if the checkout's
+            # change is not committed yet)
+            if [ -z "$newer" ]; then
+                echo "$v $(git rev-parse HEAD)"
+            else
+                git rev-parse -q --verify "$newer^" >/dev/null || return 1
+                echo "$v $(git rev-parse "$newer^")"
+            fi
+            return 0
+        fi
+        newer=$c
+    done
+    return 1
 }
