@@ -57,7 +57,8 @@ SELECT alpaca_close_position('MSFT');
 SELECT symbol, side, qty FROM alpaca_close_position('MSFT', qty => 2);
 SELECT id AS open_id FROM alpaca_place_order('AAPL', qty => 1, side => 'buy', type => 'limit', limit_price => 1) \gset
 SELECT alpaca_replace_order(:'open_id', qty => 21);
-SELECT alpaca_replace_order(:'open_id', limit_price => 1001);
+-- (a limit at or above the market counts as the market: 7 x 149 rests, and counts as 1043)
+SELECT alpaca_replace_order(:'open_id', qty => 7, limit_price => 149);
 SELECT qty, limit_price FROM alpaca_replace_order(:'open_id', qty => 2, limit_price => 2);
 -- every refusal above left before sending: only the lookups (positions,
 -- prices, the order to replace) and the accepted calls reached Alpaca
@@ -99,8 +100,10 @@ SELECT alpaca_request('GET', '/v2/clock') IS NOT NULL AS get_goes_on;
 
 \c - :owner
 -- an order with no price while a notional limit is set: refused, not guessed
-SET alpaca.max_order_notional = '1000';
+-- (the fault is armed first: alpaca_request sends nothing the limits cannot
+-- judge while they are set)
 SELECT sim('faults', '{"path": "/v2/stocks/trades/latest", "raw": "{\"trades\": {}}"}') IS NOT NULL AS no_trades;
+SET alpaca.max_order_notional = '1000';
 SELECT alpaca_place_order('AAPL', qty => 1, side => 'buy');
 RESET alpaca.max_order_notional;
 -- the market data host follows the base URL's policy

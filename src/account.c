@@ -1,6 +1,6 @@
 /*
  * account.c
- *		The account, its configurations, and the raw request escape hatch.
+ *		The account, its configurations, and which account the keys are for.
  */
 #include "postgres.h"
 
@@ -21,7 +21,6 @@
 PG_FUNCTION_INFO_V1(alpaca_account);
 PG_FUNCTION_INFO_V1(alpaca_account_configurations);
 PG_FUNCTION_INFO_V1(alpaca_update_account_configurations);
-PG_FUNCTION_INFO_V1(alpaca_request);
 
 Datum
 alpaca_account(PG_FUNCTION_ARGS)
@@ -114,77 +113,4 @@ alpaca_update_account_configurations(PG_FUNCTION_ARGS)
 				   "Name at least one setting, e.g. alpaca_update_account_configurations(no_shorting => true).");
 	alpaca_body_finish(&req);
 	return alpaca_send_object(fcinfo, &req);
-}
-
-static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", NULL};
-
-/*
- * The path of alpaca_request(): it must start with "/" so that it can only
- * extend alpaca.base_url, never replace its host (as "@host/..." would), and
- * no segment may be "." or "..", which would climb out of the path given.
- */
-static void
-check_raw_path(const char *path)
-{
-	const char *seg = path + 1;
-
-	alpaca_require(path[0] == '/', "path must start with \"/\"",
-				   "Give the path below alpaca.base_url, e.g. '/v2/account'.");
-	for (const char *p = path; *p; p++)
-		alpaca_require((unsigned char) *p > ' ' && *p != '#' && *p != '\\' && (unsigned char) *p != 0x7f,
-					   "path must not contain spaces, control characters, \"\\\" or \"#\"",
-					   "Percent-encode such characters.");
-	for (;;)
-	{
-		size_t		n = strcspn(seg, "/?");
-		int			dots = 0;
-		bool		only_dots = true;
-
-		/* "%2e" is a dot to many servers: count it as one */
-		for (size_t i = 0; i < n && only_dots; i++)
-		{
-			if (seg[i] == '.')
-				dots++;
-			else if (seg[i] == '%' && i + 2 < n && seg[i + 1] == '2' && (seg[i + 2] | 0x20) == 'e')
-			{
-				dots++;
-				i += 2;
-			}
-			else
-				only_dots = false;
-		}
-		alpaca_require(!(only_dots && (dots == 1 || dots == 2)),
-					   "path must not contain \".\" or \"..\" segments, plain or %-encoded", NULL);
-		if (seg[n] != '/')
-			break;
-		seg += n + 1;
-	}
-}
-
-/*
- * alpaca_request(method, path, body): any endpoint, answered as jsonb, for
- * fields and operations no typed function covers yet.  The answer is
- * parsed once, strictly, straight into jsonb.
- */
-Datum
-alpaca_request(PG_FUNCTION_ARGS)
-{
-	AlpacaRequest req;
-	AlpacaResponse resp;
-	char	   *method = alpaca_arg_text(fcinfo, 0);
-	char	   *path = alpaca_arg_text(fcinfo, 1);
-
-	alpaca_require(method != NULL && path != NULL, "method and path must not be NULL", NULL);
-	alpaca_check_enum("method", method, methods);
-	check_raw_path(path);
-	if (strcmp(method, "GET") != 0)
-		alpaca_check_trading(psprintf("%s %s", method, "through alpaca_request()"));
-	alpaca_request_start(&req, fcinfo, method, alpaca_to_utf8(path));
-	if (!PG_ARGISNULL(2))
-		appendStringInfoString(&req.body,
-							   DatumGetCString(DirectFunctionCall1(jsonb_out, PG_GETARG_DATUM(2))));
-	alpaca_send(&req, &resp);
-	if (resp.body_len == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_DATUM(alpaca_jsonb_datum(resp.body, resp.body_len));
 }

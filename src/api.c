@@ -201,19 +201,7 @@ alpaca_try_send(AlpacaRequest *req, AlpacaResponse *resp, char **msg)
 	else
 		alpaca_check_base_url();
 	target = alpaca_request_target(req);
-	if (strlen(target) > ALPACA_MAX_TARGET)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("the request path is too long: %zu bytes with its query; at most %d",
-						strlen(target), ALPACA_MAX_TARGET)));
-	if (req->body.len)
-	{
-		body = alpaca_to_utf8(req->body.data);
-		if (strlen(body) > ALPACA_MAX_BODY)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("the request body is too large: %zu bytes; at most %d", strlen(body), ALPACA_MAX_BODY)));
-	}
+	body = alpaca_request_size_check(req);
 	if (changes)
 	{
 		AlpacaAuditIntent in = {0};
@@ -291,6 +279,32 @@ alpaca_try_send(AlpacaRequest *req, AlpacaResponse *resp, char **msg)
 							  (double) (GetCurrentTimestamp() - start) / 1000.0);
 	}
 	return err;
+}
+
+/*
+ * Refuse a request too large to be one of Alpaca's, before anything is
+ * judged or sent; the body (or NULL) as it goes out, in UTF-8.
+ */
+const char *
+alpaca_request_size_check(AlpacaRequest *req)
+{
+	char	   *target = alpaca_request_target(req);
+	const char *body = NULL;
+
+	if (strlen(target) > ALPACA_MAX_TARGET)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the request path is too long: %zu bytes with its query; at most %d",
+						strlen(target), ALPACA_MAX_TARGET)));
+	if (req->body.len)
+	{
+		body = alpaca_to_utf8(req->body.data);
+		if (strlen(body) > ALPACA_MAX_BODY)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("the request body is too large: %zu bytes; at most %d", strlen(body), ALPACA_MAX_BODY)));
+	}
+	return body;
 }
 
 /* Worth another try: Alpaca's rate limit, or a gateway that lost its upstream. */

@@ -55,6 +55,7 @@ extern void alpaca_body_string(AlpacaRequest *req, const char *key, const char *
 extern void alpaca_body_number(AlpacaRequest *req, const char *key, const char *value);
 extern void alpaca_body_finish(AlpacaRequest *req);
 extern char *alpaca_request_target(AlpacaRequest *req);
+extern const char *alpaca_request_size_check(AlpacaRequest *req);
 
 /* Sending.  Every answer that is not 2xx is an ERROR. */
 extern AlpacaTransportError alpaca_try_send(AlpacaRequest *req, AlpacaResponse *resp, char **msg);

@@ -43,8 +43,8 @@ alpaca_refuse(const char *setting, const char *detail)
 
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("refused by %s", setting),
-			 errdetail("%s (role %s).", detail, quote_identifier(role)),
+			 errmsg("refused by %s: %s", setting, detail),
+			 errdetail("The limit is set for role %s; the role cannot lift it.", quote_identifier(role)),
 			 errhint("Only a superuser can change it, for example: ALTER ROLE %s SET %s = ...;",
 					 quote_identifier(role), setting)));
 }
@@ -54,5 +54,5 @@ alpaca_check_trading(const char *what)
 {
 	alpaca_check_writable(what);
 	if (!alpaca_trading_enabled)
-		alpaca_refuse("alpaca.trading_enabled", psprintf("Trading is switched off; %s changes the account", what));
+		alpaca_refuse("alpaca.trading_enabled", psprintf("trading is switched off; %s changes the account", what));
 }

@@ -67,8 +67,8 @@ enum
 
 StaticAssertDecl(PO_LEGS == ALPACA_PLACE_ORDER_LEGS, "the legs argument of alpaca_place_order");
 
-static char *
-new_client_order_id(void)
+char *
+alpaca_new_client_order_id(void)
 {
 	uint8		b[16];
 
@@ -222,13 +222,15 @@ alpaca_build_order(FunctionCallInfo fcinfo, AlpacaRequest *req, char **client_or
 	check->what = "placing an order";
 	check->symbol = symbol;
 	check->side = side;
+	check->type = type;
 	check->qty = qty;
 	check->notional = notional;
-	check->price = limit ? limit : stop;
+	check->limit_price = limit;
+	check->stop_price = stop;
 	check->intent = intent;
 
 	if (cid == NULL)
-		cid = new_client_order_id();
+		cid = alpaca_new_client_order_id();
 	alpaca_require(cid[0] != '\0' && pg_mbstrlen(cid) <= MAX_CLIENT_ORDER_ID,
 				   "client_order_id must be 1 to 128 characters", NULL);
 	*client_order_id = cid;
@@ -275,17 +277,16 @@ alpaca_build_order(FunctionCallInfo fcinfo, AlpacaRequest *req, char **client_or
 
 /*
  * The limits, before anything is sent: the order itself, or each leg of an
- * mleg order as the order it is (its quantity times the strategy's).
- * legs: the mleg order's legs, else NULL.
+ * mleg order as the order it is (its quantity times the strategy's, at the
+ * leg's latest trade: the strategy's limit price is net, not a leg's).
+ * Returns the order's value when known (NULL for an mleg order: its net
+ * value is not judged here).
  */
-void
-alpaca_check_order_limits(AlpacaOrderCheck *order, Jsonb *legs)
+char *
+alpaca_check_order_limits(AlpacaOrderCheck *order, Jsonb *legs, bool want_value)
 {
 	if (order->symbol != NULL || legs == NULL)
-	{
-		alpaca_check_order(order);
-		return;
-	}
+		return alpaca_check_order(order, want_value);
 	for (int i = 0; i < (int) JB_ROOT_COUNT(legs); i++)
 	{
 		Datum		leg = JsonbPGetDatum(JsonbValueToJsonb(getIthJsonbValueFromContainer(&legs->root, i)));
@@ -299,19 +300,21 @@ alpaca_check_order_limits(AlpacaOrderCheck *order, Jsonb *legs)
 		o.symbol = vals[0];
 		o.side = vals[2];
 		o.intent = vals[3];
+		o.type = "market";
+		o.limit_price = o.stop_price = NULL;
 		ratio = DirectFunctionCall3(numeric_in, CStringGetDatum(vals[1] ? vals[1] : "1"),
 									ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
 		o.qty = DatumGetCString(DirectFunctionCall1(numeric_out,
 													DirectFunctionCall2(numeric_mul,
 																		DirectFunctionCall3(numeric_in, CStringGetDatum(order->qty), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)),
 																		ratio)));
-		o.price = NULL;			/* the strategy's limit price is net, not a leg's */
-		alpaca_check_order(&o);
+		(void) alpaca_check_order(&o, false);
 	}
+	return NULL;
 }
 
 /*
- * A queued order's limits when it is about to be sent, checked again from
+ * A queued order's limits when it is about to be sent, judged again from
  * the body that will be sent (the role's limits may have changed since).
  */
 void
@@ -322,8 +325,8 @@ alpaca_check_order_body(const char *what, Jsonb *body)
 
 	alpaca_order_check_of(JsonbPGetDatum(body), &check);
 	legs = alpaca_jsonb_get(JsonbPGetDatum(body), "legs");
-	alpaca_check_order_limits(&check, legs && check.symbol == NULL && JB_ROOT_IS_ARRAY(DatumGetJsonbP(legs)) ?
-							  DatumGetJsonbP(legs) : NULL);
+	(void) alpaca_check_order_limits(&check, legs && check.symbol == NULL && JB_ROOT_IS_ARRAY(DatumGetJsonbP(legs)) ?
+									 DatumGetJsonbP(legs) : NULL, false);
 }
 
 /*
@@ -591,8 +594,10 @@ alpaca_place_order(PG_FUNCTION_ARGS)
 	AlpacaOrderCheck check = {0};
 
 	alpaca_build_order(fcinfo, &req, &cid, &check);
+	alpaca_check_trading(check.what);
 	alpaca_check_orders_today();
-	alpaca_check_order_limits(&check, PG_ARGISNULL(PO_LEGS) ? NULL : PG_GETARG_JSONB_P(PO_LEGS));
+	(void) alpaca_check_order_limits(&check, PG_ARGISNULL(PO_LEGS) ? NULL : PG_GETARG_JSONB_P(PO_LEGS), false);
+	req.order = &check;
 	result = alpaca_submit_order(&req, cid, false, &resp, &recovered);
 	if (result == ALPACA_SUBMIT_REUSED_ID)
 		ereport(ERROR,
@@ -782,6 +787,9 @@ alpaca_replace_order(PG_FUNCTION_ARGS)
 	alpaca_require(req.body.len > 0, "nothing to replace",
 				   "Give at least one of qty, time_in_force, limit_price, stop_price, trail or client_order_id.");
 	alpaca_body_finish(&req);
+	/* a replacement is a new order: it counts */
+	alpaca_check_trading("replacing an order");
+	alpaca_check_orders_today();
 	alpaca_check_replacement(alpaca_arg_uuid(fcinfo, 0), alpaca_arg_numeric(fcinfo, 1, "qty", true),
 							 alpaca_arg_numeric(fcinfo, 3, "limit_price", true),
 							 alpaca_arg_numeric(fcinfo, 4, "stop_price", true));

@@ -20,10 +20,12 @@ typedef enum AlpacaSubmitResult
 								 * client_order_id (resp: its 422) */
 } AlpacaSubmitResult;
 
+extern char *alpaca_new_client_order_id(void);
+
 /* alpaca_place_order's arguments as a request, checked for shape */
 extern void alpaca_build_order(FunctionCallInfo fcinfo, AlpacaRequest *req,
 							   char **client_order_id, AlpacaOrderCheck *check);
-extern void alpaca_check_order_limits(AlpacaOrderCheck *order, Jsonb *legs);
+extern char *alpaca_check_order_limits(AlpacaOrderCheck *order, Jsonb *legs, bool want_value);
 extern void alpaca_check_order_body(const char *what, Jsonb *body);
 extern AlpacaResponse *alpaca_find_order(const char *cid, const char *failure);
 extern AlpacaSubmitResult alpaca_submit_order(AlpacaRequest *req, const char *cid, bool maybe_sent,

@@ -136,10 +136,12 @@ alpaca_queue_order(PG_FUNCTION_ARGS)
 	require_outbox("queuing an order");
 	alpaca_build_order(fcinfo, &req, &cid, &check);
 	check.what = "queuing an order";
+	alpaca_check_trading(check.what);
 	alpaca_check_orders_today();
-	alpaca_check_order_limits(&check, PG_ARGISNULL(ALPACA_PLACE_ORDER_LEGS) ? NULL :
-							  PG_GETARG_JSONB_P(ALPACA_PLACE_ORDER_LEGS));
-	approval = alpaca_order_needs_approval(&check, &value);
+	value = alpaca_check_order_limits(&check, PG_ARGISNULL(ALPACA_PLACE_ORDER_LEGS) ? NULL :
+									  PG_GETARG_JSONB_P(ALPACA_PLACE_ORDER_LEGS),
+									  alpaca_approval_above_notional && alpaca_approval_above_notional[0]);
+	approval = alpaca_order_needs_approval(value);
 	if (approval)
 		why = waiting_for(cid, value);
 	/* the account these keys are for: the worker sends to no other */

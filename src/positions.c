@@ -79,25 +79,13 @@ alpaca_close_all_positions(PG_FUNCTION_ARGS)
 	return alpaca_send_rows(fcinfo, &req, &list);
 }
 
-/* exercise is an option trade: the symbol limits and alpaca.allow_options apply */
-static void
-check_exercise(FunctionCallInfo fcinfo, const char *what)
-{
-	AlpacaOrderCheck o = {0};
-
-	o.what = what;
-	o.symbol = alpaca_arg_text(fcinfo, 0);
-	o.closing = true;
-	alpaca_check_order(&o);
-}
-
 Datum
 alpaca_exercise_option(PG_FUNCTION_ARGS)
 {
 	AlpacaRequest req;
 
 	position_path(fcinfo, &req, "POST", "/exercise", "symbol_or_contract_id");
-	check_exercise(fcinfo, "exercising an option");
+	alpaca_check_exercise("exercising an option", alpaca_arg_text(fcinfo, 0));
 	alpaca_send_void(&req);
 	PG_RETURN_VOID();
 }
@@ -108,7 +96,7 @@ alpaca_do_not_exercise_option(PG_FUNCTION_ARGS)
 	AlpacaRequest req;
 
 	position_path(fcinfo, &req, "POST", "/do-not-exercise", "symbol_or_contract_id");
-	check_exercise(fcinfo, "declining to exercise an option");
+	alpaca_check_exercise("declining to exercise an option", alpaca_arg_text(fcinfo, 0));
 	alpaca_send_void(&req);
 	PG_RETURN_VOID();
 }
