@@ -33,7 +33,7 @@ OBJS = \
 # the regression suites run in this order against a live simulator
 REGRESS = setup account market assets orders positions watchlists activities options \
 	corporate_actions crypto errors secrets cancel hostile paging encoding keys paths \
-	placement limits audit budget cron_recipes outbox mirror current_api upgrade spec_coverage
+	placement limits audit budget cron_recipes outbox mirror boundary current_api upgrade spec_coverage
 REGRESS_OPTS = --load-extension=alpaca
 
 PG_CPPFLAGS = -Isrc -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror \
