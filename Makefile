@@ -25,7 +25,8 @@ OBJS = \
 	src/scalars.o src/json.o src/rowbuild.o src/rows.o src/errors.o src/gate.o src/api.o \
 	src/budget.o src/extension.o src/worker.o \
 	src/audit.o src/audit_worker.o src/symbols.o src/pricing.o src/risk.o src/declared.o \
-	src/outbox.o src/outbox_worker.o src/settle.o src/mirror.o \
+	src/outbox.o src/outbox_worker.o src/settle.o \
+	src/stream.o src/ws.o src/sse.o src/mirror_apply.o src/mirror.o \
 	src/raw.o src/account.o src/calendar.o src/assets.o src/orders.o src/positions.o \
 	src/watchlists.o src/activities.o src/portfolio.o src/options.o \
 	src/corporate_actions.o src/crypto.o

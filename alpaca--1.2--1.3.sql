@@ -69,3 +69,106 @@ AS 'MODULE_PATHNAME', 'alpaca_budgets'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION alpaca_budgets() IS 'Both request budgets (trading, market data): this server''s cap (alpaca.requests_per_minute, alpaca.data_requests_per_minute; 0 for none), its requests in the last minute, the share reads may not take (alpaca.reserved_requests_per_minute); what Alpaca last said of the account (X-RateLimit-Limit, -Remaining, -Reset), this server''s requests in flight, how many waited, were refused (53400) or answered 429, and this role''s cap (alpaca.role_requests_per_minute).';
 REVOKE ALL ON FUNCTION alpaca_workers(), alpaca_budgets() FROM PUBLIC;
+
+-- The mirror reads stream messages by the same strict rules as answers
+-- (src/mirror_apply.c): an order or activity event with "infinity", "NaN"
+-- or any other value Alpaca does not send is refused, never written.
+CREATE OR REPLACE FUNCTION alpaca_mirror_message(msg jsonb)
+RETURNS text
+AS 'MODULE_PATHNAME', 'alpaca_mirror_message'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION alpaca_mirror_message(jsonb)
+    IS 'Apply one message of Alpaca''s trade_updates stream to the mirror, its order read by the same strict rules as an answer; returns what it was (authorized, unauthorized, listening, not listening, applied, ignored). Used by the mirror worker.';
+
+CREATE OR REPLACE FUNCTION alpaca_mirror_activity(e jsonb)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'alpaca_mirror_activity'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION alpaca_mirror_activity(jsonb)
+    IS 'Add one account activity event (an event of the stream), read by the same strict rules as an answer, to alpaca_mirror_activities unless it is there. Used by the mirror worker.';
+
+-- A NOTIFY carries no authority (any role may LISTEN, and any may NOTIFY):
+-- it says which order to read again, nothing a consumer would act on.
+-- Reconciliation overwrites what differs, whatever its updated_at.
+DROP FUNCTION alpaca_mirror_order(alpaca_order, text, timestamptz);
+CREATE FUNCTION alpaca_mirror_order(o alpaca_order, event text, event_at timestamptz DEFAULT NULL,
+                                    reconciling boolean DEFAULT false)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    old record;
+BEGIN
+    IF o.id IS NULL THEN
+        RAISE EXCEPTION 'an order without an id cannot be mirrored' USING ERRCODE = 'protocol_violation';
+    END IF;
+    SELECT to_jsonb(m) - ARRAY['last_event', 'event_at', 'mirrored_at'] AS j, m.updated_at INTO old
+    FROM @extschema@.alpaca_mirror_orders m WHERE m.id = o.id FOR UPDATE;
+    -- the same state again (a replayed event), or an older one from a stream: nothing changes
+    IF FOUND AND (old.j = to_jsonb(o) OR (NOT reconciling AND o.updated_at < old.updated_at)) THEN
+        RETURN false;
+    END IF;
+    DELETE FROM @extschema@.alpaca_mirror_orders WHERE id = o.id;
+    INSERT INTO @extschema@.alpaca_mirror_orders SELECT (o).*, event, event_at, clock_timestamp();
+    PERFORM pg_notify('alpaca_trade_updates', json_build_object('order_id', o.id)::text);
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION alpaca_mirror_order(alpaca_order, text, timestamptz, boolean)
+    IS 'Write one order into alpaca_mirror_orders unless it holds that state already (or, from a stream, a newer one); on a change, NOTIFY alpaca_trade_updates with {"order_id"}: read the row again, the payload carries no authority. Returns whether it changed. Used by the mirror worker.';
+
+CREATE OR REPLACE FUNCTION alpaca_mirror_reconcile(since timestamptz DEFAULT now() - interval '7 days',
+                                                   OUT orders integer, OUT positions integer, OUT activities integer)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    o @extschema@.alpaca_order;
+    n integer;
+BEGIN
+    IF pg_is_in_recovery() THEN
+        RAISE EXCEPTION 'reconciling the mirror is refused: this server is a standby, and its mirror is the primary''s, replicated'
+            USING ERRCODE = 'read_only_sql_transaction';
+    END IF;
+    IF current_setting('transaction_read_only')::boolean THEN
+        RAISE EXCEPTION 'reconciling the mirror is refused in a read-only transaction'
+            USING ERRCODE = 'read_only_sql_transaction';
+    END IF;
+    -- the window: every order submitted since since, and every open one
+    IF to_regclass('pg_temp.alpaca_reconciled') IS NULL THEN
+        CREATE TEMP TABLE alpaca_reconciled (id uuid PRIMARY KEY) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE alpaca_reconciled_events (LIKE @extschema@.alpaca_activity_event) ON COMMIT DELETE ROWS;
+    END IF;
+    DELETE FROM alpaca_reconciled;
+    orders := 0;
+    FOR o IN SELECT * FROM @extschema@.alpaca_orders(status => 'all', after => since)
+             UNION SELECT * FROM @extschema@.alpaca_orders(status => 'open')
+    LOOP
+        INSERT INTO alpaca_reconciled VALUES (o.id) ON CONFLICT DO NOTHING;
+        IF @extschema@.alpaca_mirror_order(o, 'reconciled', reconciling => true) THEN
+            orders := orders + 1;
+        END IF;
+    END LOOP;
+    -- and nothing Alpaca does not have
+    DELETE FROM @extschema@.alpaca_mirror_orders m WHERE NOT EXISTS (SELECT 1 FROM alpaca_reconciled r WHERE r.id = m.id);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    orders := orders + n;
+    positions := @extschema@.alpaca_mirror_positions_refresh();
+    DELETE FROM alpaca_reconciled_events;
+    INSERT INTO alpaca_reconciled_events SELECT * FROM @extschema@.alpaca_activity_events(since => since, until => now());
+    INSERT INTO @extschema@.alpaca_mirror_activities
+    SELECT e.*, clock_timestamp() FROM alpaca_reconciled_events e
+    ON CONFLICT (event_id) DO NOTHING;
+    GET DIAGNOSTICS activities = ROW_COUNT;
+    DELETE FROM @extschema@.alpaca_mirror_activities m
+    WHERE m."at" >= since AND NOT EXISTS (SELECT 1 FROM alpaca_reconciled_events e WHERE e.event_id = m.event_id);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    activities := activities + n;
+END
+$$;
+COMMENT ON FUNCTION alpaca_mirror_reconcile(timestamptz)
+    IS 'Make the mirror equal to Alpaca for its window and heal it: every order submitted since since and every open one (overwritten where they differ, removed where Alpaca has none), all positions, and the activity events since since; returns how many rows of each changed. Refused on a standby and in a read-only transaction. The mirror worker runs it at start, after each reconnect and every alpaca.mirror_reconcile_interval.';
+REVOKE ALL ON FUNCTION alpaca_mirror_order(alpaca_order, text, timestamptz, boolean) FROM PUBLIC;

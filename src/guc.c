@@ -24,6 +24,8 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 
+#include "pgstat.h"
+#include "tcop/tcopprot.h"
 #include "utils/guc.h"
 
 #include "errors.h"
@@ -94,6 +96,50 @@ fingerprint(const char *key, bool secret)
 	return strdup(buf);
 }
 
+/*
+ * Every value this process has seen set as a key (the new key of a
+ * rotation, a refused one, one a session set), so the log filter scrubs
+ * them wherever they appear, not only the keys in force.  malloc'd: the
+ * check hook runs where palloc is not the GUC machinery's way.
+ */
+#define KEYS_SEEN 8
+static char *keys_seen[KEYS_SEEN];
+static int	keys_seen_next = 0;
+
+static void
+remember_key(const char *key)
+{
+	char	   *copy;
+
+	if (strlen(key) < 4)
+		return;
+	for (int i = 0; i < KEYS_SEEN; i++)
+		if (keys_seen[i] && strcmp(keys_seen[i], key) == 0)
+			return;
+	copy = strdup(key);
+	if (copy == NULL)
+		return;
+	if (keys_seen[keys_seen_next])
+	{
+		explicit_bzero(keys_seen[keys_seen_next], strlen(keys_seen[keys_seen_next]));
+		free(keys_seen[keys_seen_next]);
+	}
+	keys_seen[keys_seen_next] = copy;
+	keys_seen_next = (keys_seen_next + 1) % KEYS_SEEN;
+}
+
+const char *
+alpaca_key_seen(int i)
+{
+	return i >= 0 && i < KEYS_SEEN ? keys_seen[i] : NULL;
+}
+
+int
+alpaca_keys_seen_max(void)
+{
+	return KEYS_SEEN;
+}
+
 static bool
 check_key(char **newval, void **extra, GucSource source, bool secret)
 {
@@ -102,6 +148,15 @@ check_key(char **newval, void **extra, GucSource source, bool secret)
 
 	if (key[0] != '\0')
 	{
+		remember_key(key);
+
+		/*
+		 * A statement setting a key is what pg_stat_activity shows of the
+		 * session until its next statement, to every role with
+		 * pg_read_all_stats: it shows this instead.
+		 */
+		if (debug_query_string != NULL)
+			pgstat_report_activity(STATE_RUNNING, "-- a statement that sets an Alpaca key (not shown)");
 		switch (source)
 		{
 			case PGC_S_TEST:

@@ -48,6 +48,9 @@ extern int	alpaca_max_retries;
 
 extern void alpaca_define_gucs(void);
 extern void alpaca_require_keys(void);
+/* values seen set as keys in this process, for the log filter (NULL: none in slot i) */
+extern const char *alpaca_key_seen(int i);
+extern int	alpaca_keys_seen_max(void);
 extern void alpaca_check_base_url(void);
 extern void alpaca_check_data_url(void);
 

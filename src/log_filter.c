@@ -8,9 +8,11 @@
  * it refused, and log_statement or log_min_error_statement logs the
  * statement that set a key.  The library is preloaded, so this hook runs in
  * the postmaster and every backend and sees each line bound for the log:
- * it scrubs the current keys anywhere in the message, and where a line or
- * its statement names a key setting, it masks the quoted values after that
- * name and leaves the statement out.  (Only lines bound for the server log
+ * it scrubs the current keys (and every value seen set as one) anywhere in
+ * the message, and where a line or its statement names a key setting, or
+ * may set one by a computed name (set_config('alpaca.' || 'secret_key',
+ * ...)), it masks whatever follows, quoted, dollar-quoted or bare, and
+ * leaves the statement out.  (Only lines bound for the server log
  * pass here; what a client is sent is built scrubbed in the first place.)
  */
 #include "postgres.h"
@@ -49,35 +51,70 @@ names_key_setting(const char *text, size_t *len)
 	return first;
 }
 
-/* Every quoted stretch ('...' or "...") after the setting's name, masked. */
+/*
+ * Could this statement set a key, by a name not written out whole
+ * (set_config('alpaca.' || 'secret_key', ...))?  Any statement that names
+ * an alpaca setting, or calls set_config, and says "key" is taken to.
+ */
+static const char *
+may_set_key(const char *text)
+{
+	const char *at;
+
+	if (text == NULL || strcasestr(text, "key") == NULL)
+		return NULL;
+	if ((at = strcasestr(text, "alpaca.")) != NULL)
+		return at;
+	return strcasestr(text, "set_config");
+}
+
+/* Every quoted stretch ('...', "..." or $$...$$) after from, masked. */
 static char *
-mask_quoted_after(const char *text, const char *name, size_t namelen)
+mask_quoted_after(const char *text, const char *from)
 {
 	StringInfoData out;
-	const char *p = name + namelen;
+	const char *p = from;
 
-	/* the name itself may be quoted: step past its closing quote */
-	if (name > text && (name[-1] == '"' || name[-1] == '\'') && *p == name[-1])
-		p++;
 	initStringInfo(&out);
 	appendBinaryStringInfo(&out, text, p - text);
 	while (*p)
 	{
-		if (*p == '"' || *p == '\'')
-		{
-			const char *end = strchr(p + 1, *p);
+		const char *end = NULL;
+		size_t		q = 1;
 
-			appendStringInfoChar(&out, *p);
+		if (*p == '"' || *p == '\'')
+			end = strchr(p + 1, *p);
+		else if (*p == '$' && (end = strchr(p + 1, '$')) != NULL)
+		{
+			/* a dollar quote's tag, $$ or $tag$, closes with itself */
+			q = end - p + 1;
+			end = strstr(end + 1, pnstrdup(p, q));
+		}
+		if (*p == '"' || *p == '\'' || (*p == '$' && q > 1))
+		{
+			appendBinaryStringInfo(&out, p, q);
 			appendStringInfoString(&out, "********");
 			if (end == NULL)
 				break;
-			appendStringInfoChar(&out, *end);
-			p = end + 1;
+			appendBinaryStringInfo(&out, end, q);
+			p = end + q;
 		}
 		else
 			appendStringInfoChar(&out, *p++);
 	}
 	return out.data;
+}
+
+/*
+ * Is this line the text of a statement (log_statement, a duration, the
+ * statement of an error)?  There a value may be bare, so everything from
+ * the key's name on is masked.
+ */
+static bool
+is_statement(const char *text)
+{
+	return strncmp(text, "statement: ", 11) == 0 || strncmp(text, "execute ", 8) == 0 ||
+		strncmp(text, "duration: ", 10) == 0;
 }
 
 static char *
@@ -90,7 +127,17 @@ scrub(char *text)
 		return NULL;
 	text = alpaca_redact(text);
 	if ((hit = names_key_setting(text, &len)) != NULL)
-		text = mask_quoted_after(text, hit, len);
+	{
+		const char *end = hit + len;
+
+		/* the name itself may be quoted: step past its closing quote */
+		if (hit > text && (hit[-1] == '"' || hit[-1] == '\'') && *end == hit[-1])
+			end++;
+		text = is_statement(text) ? psprintf("%.*s ********", (int) (end - text), text) :
+			mask_quoted_after(text, end);
+	}
+	else if (is_statement(text) && (hit = may_set_key(text)) != NULL)
+		text = psprintf("%.*s ********", (int) (hit - text), text);
 	return text;
 }
 
@@ -106,7 +153,7 @@ alpaca_emit_log_hook(ErrorData *edata)
 	edata->hint = scrub(edata->hint);
 	edata->context = scrub(edata->context);
 	edata->internalquery = scrub(edata->internalquery);
-	if (names_key_setting(debug_query_string, &len))
+	if (names_key_setting(debug_query_string, &len) || may_set_key(debug_query_string))
 		edata->hide_stmt = true;
 	if (prev_emit_log_hook)
 		prev_emit_log_hook(edata);

@@ -39,7 +39,10 @@ redact_one(StringInfo out, const char *text, const char *secret)
 	appendStringInfoString(out, p);
 }
 
-/* Both keys replaced by ********, wherever they occur. */
+/*
+ * Both keys replaced by ********, wherever they occur, and every value this
+ * process has seen set as a key (a rotation's new key, a refused one).
+ */
 char *
 alpaca_redact(const char *text)
 {
@@ -50,6 +53,17 @@ alpaca_redact(const char *text)
 	initStringInfo(&b);
 	redact_one(&a, text, alpaca_secret_key);
 	redact_one(&b, a.data, alpaca_key_id);
+	for (int i = 0; i < alpaca_keys_seen_max(); i++)
+	{
+		const char *seen = alpaca_key_seen(i);
+
+		if (seen)
+		{
+			redact_one(&a, b.data, seen);
+			resetStringInfo(&b);
+			appendStringInfoString(&b, a.data);
+		}
+	}
 	pfree(a.data);
 	return b.data;
 }
