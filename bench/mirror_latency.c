@@ -136,8 +136,19 @@ main(int argc, char **argv)
 			PQconsumeInput(db);
 			while ((note = PQnotifies(db)) != NULL)
 			{
-				if (strstr(note->extra, s[i].id) && strstr(note->extra, "\"fill\""))
-					s[i].notified = now_us();
+				/* the payload names the order; the row says what happened (as a consumer reads it) */
+				if (strstr(note->extra, s[i].id))
+				{
+					double		heard = now_us();
+					char		q[160];
+					PGresult   *r;
+
+					snprintf(q, sizeof(q), "SELECT 1 FROM alpaca_mirror_orders WHERE id = '%s' AND last_event = 'fill'", s[i].id);
+					r = PQexec(db, q);
+					if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+						s[i].notified = heard;
+					PQclear(r);
+				}
 				PQfreemem(note);
 			}
 		}
