@@ -38,6 +38,12 @@ class Control:
         for k, v in obj(body).items():
             if k not in cfg:
                 raise bad("unknown config key: %s" % k, 400)
+            if k in ("requests_per_minute", "data_requests_per_minute") and v is not None and \
+                    (isinstance(v, bool) or not isinstance(v, int) or v < 0):
+                raise bad("%s must be a whole number of requests or null" % k, 400)
+            if k == "retry_after" and not isinstance(v, bool):
+                raise bad("retry_after must be true or false", 400)
+        for k, v in body.items():
             cfg[k] = v
         if cfg["now"]:
             self.sim.now()
@@ -69,7 +75,7 @@ class Control:
         return {"requests": sim.requests, "max_per_minute": sim.max_per_minute(),
                 "orders": len(sim.orders),
                 "positions": {k: s(v["qty"]) for k, v in sim.positions.items()},
-                "cash": s(sim.cash), "faults": sim.faults}
+                "cash": s(sim.cash), "faults": sim.faults, "rate_limits": sim.budgets.report()}
 
     def seed_orders(self, body):
         return self.sim.broker.orders.seed_orders(obj(body))

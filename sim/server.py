@@ -125,6 +125,13 @@ class Handler(BaseHTTPRequestHandler):
         auth = self.authorize(sim)
         if auth:
             return self.send_json(*auth)
+        api = sim.api_of(path)
+        allowed, self.rate_headers, wait = sim.budgets.take(api)
+        if not allowed:
+            if sim.config.get("retry_after"):
+                self.rate_headers["Retry-After"] = str(wait)
+            return self.send_json(429, {"code": E_RATE_LIMIT, "message": "rate limit exceeded"} if api == "trading"
+                                  else {"message": "too many requests."})
         with sim.lock:
             limit = sim.config.get("rate_limit")
             if limit is not None:

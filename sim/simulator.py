@@ -15,9 +15,14 @@ import streams
 from broker import Broker
 from control import Control
 from market import Market
+from ratelimit import Budgets
 
+# "rate_limit": N answers the next N API requests and 429 after them (a
+# fault, whatever the window); "requests_per_minute" and
+# "data_requests_per_minute" are Alpaca's per-account minute (ratelimit.py)
 DEFAULT_CONFIG = {"market": "auto", "now": None, "fill_delay_ms": 0, "partial_fill": False, "rate_limit": None,
-                  "walk": True}
+                  "walk": True, "requests_per_minute": None, "data_requests_per_minute": None,
+                  "retry_after": False}
 
 
 class Sim:
@@ -33,6 +38,7 @@ class Sim:
         self.broker = Broker(self.market, self.config, seed=seed, universe=universe)
         self.market.news.describe = self._describe
         self.routers = routes.routers()
+        self.budgets = Budgets(self.config)
         self.streams = streams.Streams(self)
         self.control_plane = Control(self)
         self.reset()
@@ -49,6 +55,7 @@ class Sim:
         self.market.walk.restore({})
         self.market.news.reset()
         self.broker.reset()
+        self.budgets.reset()
         self.requests = 0
         self.request_times = []   # monotonic seconds of each API request, for max_per_minute
 

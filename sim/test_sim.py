@@ -685,6 +685,114 @@ class SimulatorStreams(unittest.TestCase):
         sock.close()
 
 
+class SimulatorRateLimit(unittest.TestCase):
+    """The account's minute (sim/ratelimit.py): headers on every answer, 429 past the limit, one budget an API."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = alpaca_sim.Server(("127.0.0.1", 0), alpaca_sim.Handler)
+        cls.server.sim = alpaca_sim.Sim(KEY, SECRET, market="open", walk=False)
+        cls.server.verbose = False
+        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
+        cls.base = "http://127.0.0.1:%d" % cls.server.server_address[1]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.shutdown()
+        cls.server.server_close()
+
+    def call(self, method, path, body=None, keys=True):
+        req = urllib.request.Request(self.base + path, data=json.dumps(body).encode() if body is not None else None,
+                                     method=method)
+        if keys:
+            req.add_header("APCA-API-KEY-ID", KEY)
+            req.add_header("APCA-API-SECRET-KEY", SECRET)
+        try:
+            with urllib.request.urlopen(req) as r:
+                return r.status, r.headers, json.loads(r.read() or b"null")
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, json.loads(e.read() or b"null")
+
+    def test_headers_count_down_and_the_limit_answers_429(self):
+        import time
+        self.call("POST", "/_sim/reset", {})
+        status, h, _ = self.call("GET", "/v2/account")
+        self.assertEqual((status, h["X-RateLimit-Limit"], h["X-RateLimit-Remaining"]), (200, "200", "199"))
+        reset = int(h["X-RateLimit-Reset"])
+        self.assertTrue(time.time() + 58 <= reset <= time.time() + 61, reset - time.time())
+        status, h, _ = self.call("GET", "/v2/orders/00000000-0000-4000-8000-000000000000")   # an error counts too
+        self.assertEqual((status, h["X-RateLimit-Remaining"], int(h["X-RateLimit-Reset"])), (404, "198", reset))
+        self.call("POST", "/_sim/config", {"requests_per_minute": 4})
+        seen = [self.call("GET", "/v2/clock") for _ in range(4)]
+        self.assertEqual([(s, h["X-RateLimit-Limit"], h["X-RateLimit-Remaining"]) for s, h, _ in seen],
+                         [(200, "4", "1"), (200, "4", "0"), (429, "4", "0"), (429, "4", "0")])
+        status, h, body = seen[-1]
+        self.assertEqual(body, {"code": 42910000, "message": "rate limit exceeded"})
+        self.assertIsNone(h.get("Retry-After"), "Alpaca is not known to send Retry-After")
+        self.assertEqual(int(h["X-RateLimit-Reset"]), reset, "one window: the same reset")
+        self.call("POST", "/_sim/config", {"retry_after": True})
+        status, h, _ = self.call("GET", "/v2/clock")
+        self.assertTrue(0 <= int(h["Retry-After"]) <= 60)
+        # the Market Data API has a budget of its own
+        self.call("POST", "/_sim/config", {"data_requests_per_minute": 2, "retry_after": False})
+        seen = [self.call("GET", "/v2/stocks/trades/latest?symbols=AAPL") for _ in range(3)]
+        self.assertEqual([(s, h["X-RateLimit-Limit"], h["X-RateLimit-Remaining"]) for s, h, _ in seen],
+                         [(200, "2", "1"), (200, "2", "0"), (429, "2", "0")])
+        self.assertEqual(seen[-1][2], {"message": "too many requests."})
+        _, _, state = self.call("GET", "/_sim/state")
+        trading, data = state["rate_limits"]["trading"], state["rate_limits"]["data"]
+        self.assertEqual((trading["windows"][-1]["requests"], trading["windows"][-1]["limited"], trading["limited"],
+                          trading["max_in_window"], trading["enforced"]), (7, 3, 3, 7, 4))
+        self.assertEqual((data["windows"][-1]["requests"], data["limited"], data["limit"]), (3, 1, 2))
+        # unauthorized requests are not the account's
+        self.assertEqual(self.call("GET", "/v2/clock", keys=False)[0], 401)
+        _, _, state = self.call("GET", "/_sim/state")
+        self.assertEqual(state["rate_limits"]["trading"]["windows"][-1]["requests"], 7)
+        self.call("POST", "/_sim/config", {"requests_per_minute": None, "data_requests_per_minute": None})
+        status, h, _ = self.call("GET", "/v2/clock")
+        self.assertEqual((status, h["X-RateLimit-Limit"], h["X-RateLimit-Remaining"]), (200, "200", "192"))
+        self.assertEqual(self.call("POST", "/_sim/config", {"requests_per_minute": "lots"})[0], 400)
+
+    def test_windows_are_fixed_minutes_from_their_first_request(self):
+        import ratelimit
+        t = [1000.0]
+        b = ratelimit.Budget("trading")
+        got = [b.take(3, clock=lambda: t[0]) for _ in range(4)]
+        self.assertEqual([g[0] for g in got], [True, True, True, False])
+        self.assertEqual(got[0][1]["X-RateLimit-Reset"], "1060")
+        t[0] = 1059.9                       # still the first window
+        self.assertFalse(b.take(3, clock=lambda: t[0])[0])
+        t[0] = 1060.0                       # a new window opens with this request
+        allowed, h, _ = b.take(3, clock=lambda: t[0])
+        self.assertEqual((allowed, h["X-RateLimit-Remaining"], h["X-RateLimit-Reset"]), (True, "2", "1120"))
+        t[0] = 1200.5
+        self.assertEqual(b.take(3, clock=lambda: t[0])[1]["X-RateLimit-Reset"], "1261")
+        r = b.report(3)
+        self.assertEqual([(w["requests"], w["limited"]) for w in r["windows"]], [(5, 2), (1, 0), (1, 0)])
+        self.assertEqual((r["max_in_window"], r["limited"]), (5, 2))
+
+    def test_two_servers_share_the_account(self):
+        """Two clients at once: the account's window counts both, each request once."""
+        self.call("POST", "/_sim/reset", {})
+        self.call("POST", "/_sim/config", {"requests_per_minute": 30})
+        results = []
+
+        def client():
+            mine = [self.call("GET", "/v2/clock")[0] for _ in range(25)]
+            results.append(mine)
+        threads = [threading.Thread(target=client) for _ in range(2)]
+        for x in threads:
+            x.start()
+        for x in threads:
+            x.join()
+        codes = results[0] + results[1]
+        self.assertEqual((codes.count(200), codes.count(429)), (30, 20))
+        _, _, state = self.call("GET", "/_sim/state")
+        w = state["rate_limits"]["trading"]["windows"]
+        self.assertEqual((len(w), w[0]["requests"], w[0]["limited"]), (1, 50, 20))
+        self.call("POST", "/_sim/config", {"requests_per_minute": None})
+
+
 class Summary(unittest.TextTestResult):
     pass
 
@@ -693,7 +801,8 @@ if __name__ == "__main__":
     runner = unittest.TextTestRunner(verbosity=2, resultclass=Summary)
     suite = unittest.TestSuite([unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorConformance),
                                 unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorAsAMarket),
-                                unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorStreams)])
+                                unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorStreams),
+                                unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorRateLimit)])
     result = runner.run(suite)
     failed = len(result.failures) + len(result.errors)
     print("simulator: %d passed, %d failed" % (result.testsRun - failed, failed))
