@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from market.calendar import Calendar as Market, nyse_early_closes, nyse_holidays  # noqa: E402,F401
 from server import Handler, Server, main as _main  # noqa: E402,F401
 from simulator import Sim  # noqa: E402,F401
-from values import ApiError, D, iso, parse_time, s  # noqa: E402,F401
+from values import NY, ApiError, D, dumps, iso, parse_time, s  # noqa: E402,F401
 
 
 def main():

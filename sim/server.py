@@ -87,6 +87,7 @@ class Handler(BaseHTTPRequestHandler):
     def dispatch(self):
         sim = self.server.sim
         self.rate_headers = {"X-RateLimit-Limit": "200"}
+        self.api = None
         url = urlsplit(self.path)
         path = url.path
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
@@ -106,7 +107,11 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(200, answer)
             return self.api_request(sim, path, query, body)
         except ApiError as e:
-            return self.send_json(e.status, e.body())
+            # the Market Data API's errors are {"message"}; the broker's checks it shares speak that way there
+            body = e.body()
+            if getattr(self, "api", None) == "data" and e.status != 429:
+                body = {"message": e.message}
+            return self.send_json(e.status, body)
         except Exception as e:  # a simulator bug must still look like Alpaca's 500
             sys.stderr.write("sim: internal error: %r\n" % (e,))
             return self.send_json(500, {"code": E_INTERNAL, "message": "internal server error"})
@@ -125,7 +130,7 @@ class Handler(BaseHTTPRequestHandler):
         auth = self.authorize(sim)
         if auth:
             return self.send_json(*auth)
-        api = sim.api_of(path)
+        api = self.api = sim.api_of(path)
         allowed, self.rate_headers, wait = sim.budgets.take(api)
         if not allowed:
             if sim.config.get("retry_after"):

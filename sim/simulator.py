@@ -10,6 +10,7 @@ import os
 import pickle
 import threading
 
+import data
 import routes
 import streams
 from broker import Broker
@@ -39,6 +40,7 @@ class Sim:
         self.market.news.describe = self._describe
         self.routers = routes.routers()
         self.budgets = Budgets(self.config)
+        self.data = data.Desks(self)
         self.streams = streams.Streams(self)
         self.control_plane = Control(self)
         self.reset()

@@ -199,19 +199,26 @@ EMPTY_OK = object()
 # encoded as a marker string (with a nonce no request can guess) and the
 # marker is then replaced by the bare number.
 _NONCE = os.urandom(6).hex()
-_MARK = re.compile(r'"\\u0000%s(-?[0-9.]+)\\u0000"' % _NONCE)
+_OPEN, _CLOSE = '"\\u0000%s' % _NONCE, '\\u0001%s"' % _NONCE
 
 
 def _default(o):
     if isinstance(o, Decimal):
-        return "\x00%s%s\x00" % (_NONCE, s(o))
+        t = str(o)
+        if "E" in t:
+            t = s(o)
+        elif "." in t:
+            t = t.rstrip("0").rstrip(".")
+        return "\x00%s%s\x01%s" % (_NONCE, t, _NONCE)
     raise TypeError("%r is not JSON serializable" % (o,))
 
 
 def dumps(payload):
     """JSON text, Decimals as exact numbers."""
     text = json.dumps(payload, default=_default)
-    return _MARK.sub(r"\1", text) if "\\u0000" in text else text
+    if _OPEN in text:
+        text = text.replace(_OPEN, "").replace(_CLOSE, "")
+    return text
 
 
 def num(value, places=None):

@@ -164,9 +164,10 @@ class Tape:
         v, n = self.block_counts(inst, b)
         rng = random.Random(stable_hash(inst.key, "d", b))
         base = 0 if inst.kind == "option" else 1
+        rnd = rng.random
         counts = [base] * BLOCK
         for _ in range(n - base * BLOCK):
-            counts[rng.randrange(BLOCK)] += 1
+            counts[int(rnd() * BLOCK)] += 1
         # every trade at least one unit, the rest shared by weight
         weights = [rng.random() + 0.05 for _ in range(n)]
         total = sum(weights)
@@ -179,10 +180,10 @@ class Tape:
             c = counts[m]
             mine = sizes[j:j + c]
             j += c
-            offs = [0] + sorted(rng.randrange(1, MINUTE_NS) for _ in range(c - 1)) if c else []
-            q = 1 + rng.randrange(3)
-            qoffs = [0] + sorted(rng.randrange(1, MINUTE_NS) for _ in range(q - 1))
-            qsizes = [(1 + rng.randrange(9), 1 + rng.randrange(9)) for _ in range(q)]
+            offs = [0] + sorted(1 + int(rnd() * (MINUTE_NS - 1)) for _ in range(c - 1)) if c else []
+            q = 1 + int(rnd() * 3)
+            qoffs = [0] + sorted(1 + int(rnd() * (MINUTE_NS - 1)) for _ in range(q - 1))
+            qsizes = [(1 + int(rnd() * 9), 1 + int(rnd() * 9)) for _ in range(q)]
             out.append((c, sum(mine), mine, offs, q, qoffs, qsizes))
         self._details[key] = out
         if len(self._details) > 4096:
@@ -214,12 +215,15 @@ class Tape:
         return v, n
 
     # ----------------------------------------------------------- trades
-    def trades(self, inst, k):
-        """The trades of minute k: (ns, id, price, size units, exchange), in time order."""
-        if not inst.open_at(k):
+    def trades(self, inst, k, force=False):
+        """The trades of minute k: (ns, id, price, size units, exchange), in time order.
+        force: print the minute even outside the instrument's hours (the market pinned open)."""
+        if not force and not inst.open_at(k):
             return []
         b, m = divmod(k, BLOCK)
         c, _, sizes, offs, _, _, _ = self.detail(inst, b)[m]
+        if not c and force:       # the market pinned open prints every minute
+            c, sizes, offs = 1, [1], [0]
         if not c:
             return []
         p = inst.price(k)
@@ -230,9 +234,9 @@ class Tape:
                         exch[(k + j) % len(exch)]))
         return out
 
-    def quotes(self, inst, k):
+    def quotes(self, inst, k, force=False):
         """The quotes of minute k: (ns, seq, bid, bid size, ask, ask size, bid exchange, ask exchange)."""
-        if not inst.open_at(k):
+        if not force and not inst.open_at(k):
             return []
         b, m = divmod(k, BLOCK)
         _, _, _, _, q, qoffs, qsizes = self.detail(inst, b)[m]
@@ -247,11 +251,20 @@ class Tape:
         return out
 
     # ------------------------------------------------------------- bars
-    def bar(self, inst, k1, k2):
-        """The bar of minutes [k1, k2): (o, h, l, c, volume units, trades, vwap) or None."""
-        ranges = inst.open_ranges(k1, k2)
+    def bar(self, inst, k1, k2, ranges=None):
+        """The bar of minutes [k1, k2): (o, h, l, c, volume units, trades, vwap) or None.
+        ranges: the minutes of [k1, k2) the instrument trades in, when the caller knows them."""
+        if ranges is None:
+            ranges = inst.open_ranges(k1, k2)
         if not ranges:
             return None
+        if len(ranges) == 1 and ranges[0][1] - ranges[0][0] == 1 and inst.kind != "option":
+            k = ranges[0][0]             # one minute: every trade at its price
+            d = self.detail(inst, k // BLOCK)[k % BLOCK]
+            if not d[0]:
+                return None
+            p = inst.price(k)
+            return p, p, p, p, d[1], d[0], p
         o = h = lo = c = None
         num = Decimal(0)
         v_total = n_total = 0
@@ -270,8 +283,7 @@ class Tape:
                 if m == 0 and k + BLOCK <= e and inst.kind != "option":
                     bv, bn = self.block_counts(inst, b)
                     if bv:
-                        bo, bh, bl, bc = inst.span(k, k + BLOCK)
-                        num += (bo + bh + bl + bc) / 4 * bv
+                        num += self.market.walk.typical(inst.asset, inst.base, b) * bv
                     v_total, n_total = v_total + bv, n_total + bn
                     k += BLOCK
                     continue

@@ -59,7 +59,8 @@ class Field:
         self.anchor = anchor
         self.c0 = anchor // CHUNK
         self.levels = {self.c0: 0.0}              # chunk -> level at its start (relative to chunk c0)
-        self.chunks = _Lru(512)
+        self.chunks = _Lru(4096)
+        self.totals = {}
         self.blocks = _Lru(2048)
         self.params = _Lru(8192)
         self._origin = None
@@ -71,7 +72,10 @@ class Field:
         return random.Random(stable_hash(self.key, *parts))
 
     def _total(self, c):
-        return self.chunk(c)[-1]
+        t = self.totals.get(c)
+        if t is None:
+            t = self.totals[c] = self.chunk(c)[-1]
+        return t
 
     def level(self, c):
         """The walk at the start of chunk c, relative to the start of chunk c0."""
@@ -167,6 +171,11 @@ class Field:
         """The walk at minute k: 0 at the anchor."""
         return self.raw(k) - self.origin()
 
+    def typical(self, b):
+        """The mean of a whole block's start, end, low and high (a stand-in for its average price)."""
+        u, v, lo, hi = self.block(b)[:4]
+        return self.level(b // BLOCKS) - self.origin() + (u + v + lo + hi) / 4
+
     def extremes(self, k1, k2):
         """(low, high) of the walk over minutes [k1, k2)."""
         lo, hi = math.inf, -math.inf
@@ -227,6 +236,11 @@ class PriceWalk:
         segs[:] = [x for x in segs if x["k0"] is None or x["k0"] < k] + \
             [{"k0": k, "p0": px, "anchor": k, "key": (self.seed, asset["symbol"], k, str(px)), "cls": asset["class"]}]
 
+    def last_pin(self, symbol, k):
+        """The minute of the latest pin at or before minute k, or None."""
+        return max((x["k0"] for x in self.paths.get(symbol, ()) if x["k0"] is not None and x["k0"] <= k),
+                   default=None)
+
     def field(self, asset, seg):
         key = seg["key"]
         f = self._fields.get(key)
@@ -285,6 +299,16 @@ class PriceWalk:
             lo = plo if lo is None else min(lo, plo)
             k = end
         return o, max(hi, o, c), min(lo, o, c), c
+
+    def typical(self, asset, base, b):
+        """A whole block's typical price (see Field.typical); the anchor's price in a flat walk."""
+        segs = self.path(asset, base)
+        k = b * BLOCK
+        seg = self.segment_at(segs, k)
+        if not self.config["walk"] or any(x["k0"] is not None and k < x["k0"] < k + BLOCK for x in segs):
+            o, h, lo, c = self.span(asset, base, k, k + BLOCK)
+            return (o + h + lo + c) / 4
+        return self._price(asset, seg, self.field(asset, seg).typical(b))
 
     # --state FILE keeps the segments; the fields are made again from them
     def export(self):
