@@ -86,10 +86,24 @@ class Control:
     def tick(self, body):
         self.sim.advance()
         self.sim.streams.emit()
+        self.sim.market_streams.ticks += 1
         return {"ok": True}
 
     def stream(self, body):
         return self.sim.streams.control(obj(body or {}))
+
+    def market_stream(self, body):
+        return self.sim.market_streams.control(obj(body or {}))
+
+    def market_stream_report(self, body):
+        return self.sim.market_streams.report()
+
+    def news(self, body):
+        try:
+            return {k: v for k, v in self.sim.market.news.publish(obj(body), self.sim.now()).items()
+                    if not k.startswith("_")}
+        except ValueError as e:
+            raise bad(str(e), 400)
 
     ROUTES = {("POST", "/_sim/reset"): reset,
               ("POST", "/_sim/config"): config,
@@ -99,4 +113,6 @@ class Control:
               ("POST", "/_sim/orders"): seed_orders,
               ("POST", "/_sim/seed_locates"): seed_locates,
               ("POST", "/_sim/tick"): tick,
-              ("POST", "/_sim/stream"): stream}
+              ("POST", "/_sim/stream"): stream,
+              ("POST", "/_sim/market_stream"): market_stream, ("GET", "/_sim/market_stream"): market_stream_report,
+              ("POST", "/_sim/news"): news}

@@ -18,7 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import faults
+import market_streams
 import streams
+import websocket
 from simulator import Sim
 from values import (E_FORBIDDEN, E_INTERNAL, E_INVALID, E_RATE_LIMIT, E_UNAUTHORIZED, EMPTY_OK, NO_CONTENT,
                     ApiError, Binary, Created, EventStream, LiveEvents, MultiStatus, dumps)
@@ -100,6 +102,8 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if path == "/stream" and self.command == "GET":
                 return streams.serve_websocket(self, sim)
+            if self.command == "GET" and websocket.is_upgrade(self) and market_streams.family_of(path):
+                return market_streams.serve(self, sim, path)
             if path.startswith("/_sim/"):
                 answer = sim.control(self.command, path, body)
                 with sim.lock:

@@ -11,6 +11,7 @@ import pickle
 import threading
 
 import data
+import market_streams
 import routes
 import streams
 from broker import Broker
@@ -42,6 +43,7 @@ class Sim:
         self.budgets = Budgets(self.config)
         self.data = data.Desks(self)
         self.streams = streams.Streams(self)
+        self.market_streams = market_streams.MarketStreams(self)
         self.control_plane = Control(self)
         self.reset()
         if state_file and os.path.exists(state_file):
@@ -53,6 +55,7 @@ class Sim:
 
     def reset(self):
         self.streams.reset()
+        self.market_streams.reset()
         self._reset_config()
         self.market.walk.restore({})
         self.market.news.reset()

@@ -985,6 +985,170 @@ class SimulatorMarketData(unittest.TestCase):
         self.assertEqual(sorted(wanted - self.seen), [])
 
 
+class SimulatorMarketStreams(unittest.TestCase):
+    """The market data streams (sim/market_streams.py): Alpaca's protocol, the simulator's prices."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = alpaca_sim.Server(("127.0.0.1", 0), alpaca_sim.Handler)
+        cls.server.sim = alpaca_sim.Sim(KEY, SECRET, market="open", walk=False)
+        cls.server.verbose = False
+        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
+        cls.port = cls.server.server_address[1]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.shutdown()
+        cls.server.server_close()
+
+    def setUp(self):
+        self.control("/_sim/reset", {})
+        self.control("/_sim/config", {"now": "2026-11-25T15:00:00Z"})
+
+    def control(self, path, body, method="POST"):
+        req = urllib.request.Request("http://127.0.0.1:%d%s" % (self.port, path), method=method,
+                                     data=json.dumps(body).encode() if method == "POST" else None)
+        with urllib.request.urlopen(req) as r:
+            return json.loads(r.read())
+
+    def connect(self, path, auth=True, headers=""):
+        import base64
+        import socket
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+        key = base64.b64encode(os.urandom(16)).decode()
+        sock.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n%s\r\n" % (path, key, headers)).encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += sock.recv(1)
+        self.assertIn(b" 101 ", head.split(b"\r\n")[0])
+        self.assertEqual(self.recv(sock), [{"T": "success", "msg": "connected"}])
+        if auth:
+            self.send(sock, {"action": "auth", "key": KEY, "secret": SECRET})
+            self.assertEqual(self.recv(sock), [{"T": "success", "msg": "authenticated"}])
+        return sock
+
+    def send(self, sock, msg):
+        import struct
+        data = (msg if isinstance(msg, str) else json.dumps(msg)).encode()
+        mask = os.urandom(4)
+        sock.sendall(struct.pack(">BBH", 0x81, 0x80 | 126, len(data)) + mask
+                     + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
+
+    def recv(self, sock, raw=False):
+        import streams
+        b0, b1 = streams._recv_exact(sock, 2)
+        self.assertEqual(b0, 0x81, "text frames, as the market data streams send")
+        n = b1 & 0x7F
+        if n == 126:
+            n = int.from_bytes(streams._recv_exact(sock, 2), "big")
+        elif n == 127:
+            n = int.from_bytes(streams._recv_exact(sock, 8), "big")
+        data = streams._recv_exact(sock, n)
+        return data if raw else json.loads(data)
+
+    def test_subscribe_and_the_prices_arrive(self):
+        sock = self.connect("/v2/iex")
+        self.send(sock, {"action": "subscribe", "trades": ["AAPL"], "quotes": ["AAPL", "MSFT"], "bars": ["*"]})
+        sub = self.recv(sock)
+        self.assertEqual(sub, [{"T": "subscription", "trades": ["AAPL"], "quotes": ["AAPL", "MSFT"], "bars": ["*"],
+                                "updatedBars": [], "dailyBars": [], "statuses": [], "lulds": [], "imbalances": [],
+                                "corrections": ["AAPL"], "cancelErrors": ["AAPL"]}])
+        first = self.recv(sock)           # the current trade and quotes
+        self.assertEqual(sorted((m["T"], m["S"]) for m in first), [("q", "AAPL"), ("q", "MSFT"), ("t", "AAPL")])
+        self.control("/_sim/prices", {"AAPL": "151.5"})
+        moved = self.recv(sock)
+        self.assertEqual(sorted((m["T"], m["S"]) for m in moved), [("q", "AAPL"), ("t", "AAPL")])
+        trade = next(m for m in moved if m["T"] == "t")
+        self.assertEqual((trade["p"], trade["x"], trade["c"], trade["z"]), (151.5, "V", ["@"], "C"))
+        self.assertTrue(set(trade) >= {"T", "S", "i", "x", "p", "s", "t", "c", "z"})
+        self.control("/_sim/tick", {})
+        again = self.recv(sock)
+        self.assertEqual(len(again), 3, "a tick sends each trade and quote again")
+        self.control("/_sim/config", {"now": "2026-11-25T15:01:00Z"})
+        got = []
+        while not any(m["T"] == "b" for m in got):
+            got += self.recv(sock)
+        bars = {m["S"]: m for m in got if m["T"] == "b"}
+        self.assertIn("AAPL", bars)
+        self.assertEqual((bars["AAPL"]["t"], bars["AAPL"]["c"]), ("2026-11-25T15:00:00Z", 151.5))
+        self.send(sock, {"action": "unsubscribe", "bars": ["*"], "quotes": ["MSFT"]})
+        msgs = self.recv(sock)
+        while msgs[0]["T"] != "subscription":
+            msgs = self.recv(sock)
+        self.assertEqual((msgs[0]["bars"], msgs[0]["quotes"]), ([], ["AAPL"]))
+        report = self.control("/_sim/market_stream", None, method="GET")
+        self.assertEqual([(c["path"], c["authenticated"], c["subscriptions"]["trades"]) for c in report["connections"]],
+                         [("/v2/iex", True, ["AAPL"])])
+        sock.close()
+
+    def test_errors_in_alpacas_words(self):
+        sock = self.connect("/v2/sip", auth=False)
+        self.send(sock, {"action": "subscribe", "trades": ["AAPL"]})
+        self.assertEqual(self.recv(sock), [{"T": "error", "code": 401, "msg": "not authenticated"}])
+        self.send(sock, "not json")
+        self.assertEqual(self.recv(sock), [{"T": "error", "code": 400, "msg": "invalid syntax"}])
+        self.send(sock, {"action": "auth", "key": KEY, "secret": "wrong"})
+        self.assertEqual(self.recv(sock), [{"T": "error", "code": 402, "msg": "auth failed"}])
+        self.send(sock, {"action": "auth", "key": KEY, "secret": SECRET})
+        self.assertEqual(self.recv(sock), [{"T": "success", "msg": "authenticated"}])
+        self.send(sock, {"action": "auth", "key": KEY, "secret": SECRET})
+        self.assertEqual(self.recv(sock), [{"T": "error", "code": 403, "msg": "already authenticated"}])
+        self.send(sock, {"action": "subscribe", "orderbooks": ["AAPL"]})
+        self.assertEqual(self.recv(sock), [{"T": "error", "code": 410, "msg": "invalid subscribe action for this feed"}])
+        self.send(sock, {"action": "subscribe", "trades": "AAPL"})
+        self.assertEqual(self.recv(sock)[0]["code"], 400)
+        self.control("/_sim/market_stream", {"symbol_limit": 2})
+        self.send(sock, {"action": "subscribe", "trades": ["AAPL", "MSFT"], "quotes": ["TSLA"]})
+        self.assertEqual(self.recv(sock), [{"T": "error", "code": 405, "msg": "symbol limit exceeded"}])
+        self.send(sock, {"action": "subscribe", "bars": ["AAPL"]})
+        self.assertEqual(self.recv(sock)[0]["trades"], [], "a refused subscription changes nothing")
+        # one authenticated connection per account and stream
+        other = self.connect("/v2/iex", auth=False)
+        self.send(other, {"action": "auth", "key": KEY, "secret": SECRET})
+        self.assertEqual(self.recv(other), [{"T": "error", "code": 406, "msg": "connection limit exceeded"}])
+        crypto = self.connect("/v1beta3/crypto/us")      # another stream: allowed
+        crypto.close()
+        sock.close()
+        other.close()
+        self.control("/_sim/market_stream", {"auth_timeout_ms": 100})
+        late = self.connect("/v2/iex", auth=False)
+        self.assertEqual(self.recv(late), [{"T": "error", "code": 404, "msg": "auth timeout"}])
+        self.assertEqual(late.recv(1), b"")
+
+    def test_crypto_news_and_misbehaviour(self):
+        sock = self.connect("/v1beta3/crypto/us", auth=False,
+                            headers="APCA-API-KEY-ID: %s\r\nAPCA-API-SECRET-KEY: %s\r\n" % (KEY, SECRET))
+        self.assertEqual(self.recv(sock), [{"T": "success", "msg": "authenticated"}])
+        self.send(sock, {"action": "subscribe", "trades": ["BTC/USD"], "orderbooks": ["BTC/USD"]})
+        self.assertEqual(self.recv(sock)[0]["orderbooks"], ["BTC/USD"])
+        data = self.recv(sock)
+        kinds = {m["T"]: m for m in data}
+        self.assertEqual(set(kinds), {"t", "o"})
+        self.assertTrue(set(kinds["t"]) >= {"T", "S", "p", "s", "t", "i", "tks"})
+        self.assertLess(kinds["o"]["b"][0]["p"], kinds["o"]["a"][0]["p"])
+        news = self.connect("/v1beta1/news")
+        self.send(news, {"action": "subscribe", "news": ["*"]})
+        self.assertEqual(self.recv(news), [{"T": "subscription", "news": ["*"]}])
+        article = self.control("/_sim/news", {"headline": "Simulated headline", "symbols": ["AAPL"]})
+        got = self.recv(news)
+        self.assertEqual([(m["T"], m["headline"], m["symbols"], m["id"]) for m in got],
+                         [("n", "Simulated headline", ["AAPL"], article["id"])])
+        self.control("/_sim/market_stream", {"inject": '[{"T":"s","S":"BTC/USD","sc":"H"}]', "family": "crypto"})
+        self.assertEqual(self.recv(sock, raw=True), b'[{"T":"s","S":"BTC/USD","sc":"H"}]')
+        self.control("/_sim/market_stream", {"disconnect": True})
+        self.assertEqual(sock.recv(1), b"")
+        self.assertEqual(news.recv(1), b"")
+        sock = self.connect("/v1beta3/crypto/us")
+        self.control("/_sim/market_stream", {"stall": True})
+        import select
+        import struct
+        mask = os.urandom(4)
+        sock.sendall(struct.pack(">BB", 0x89, 0x80) + mask)          # a ping: no pong
+        self.assertEqual(select.select([sock], [], [], 0.3)[0], [])
+        sock.close()
+
+
 class SimulatorRateLimit(unittest.TestCase):
     """The account's minute (sim/ratelimit.py): headers on every answer, 429 past the limit, one budget an API."""
 
@@ -1103,7 +1267,8 @@ if __name__ == "__main__":
                                 unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorAsAMarket),
                                 unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorStreams),
                                 unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorRateLimit),
-                                unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorMarketData)])
+                                unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorMarketData),
+                                unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorMarketStreams)])
     result = runner.run(suite)
     failed = len(result.failures) + len(result.errors)
     print("simulator: %d passed, %d failed" % (result.testsRun - failed, failed))
