@@ -29,6 +29,8 @@ KEY, SECRET = "PKTEST", "test-secret"
 KNOWN = {
     # Alpaca answers "CRYPTO" for crypto assets; the spec's Exchange enum omits it.
     ("exchange", "CRYPTO"),
+    # an option contract read through GET /v2/assets: the enum has no options exchange either
+    ("exchange", "OPRA"),
 }
 
 
@@ -412,6 +414,45 @@ class SimulatorConformance(unittest.TestCase):
         self.assertEqual(Decimal(str(json.loads(urllib.request.urlopen(urllib.request.Request(
             self.base + "/v2/stocks/trades/latest?symbols=AAPL",
             headers={"APCA-API-KEY-ID": KEY, "APCA-API-SECRET-KEY": SECRET})).read())["trades"]["AAPL"]["p"])), price)
+
+    def test_6_every_spelling_of_a_symbol_means_one_asset(self):
+        """What POST /v2/orders takes, GET /v2/assets and /v2/options/contracts read the same way."""
+        c = self.call
+        c("POST", "/_sim/reset")
+        _, btc = c("GET", "/v2/assets/BTC%2FUSD", expect=200)
+        for spelling in ("BTCUSD", "BTC-USD", "btc/usd", "BTC%2FUSD", btc["id"]):
+            _, a = c("GET", "/v2/assets/" + spelling, expect=200)
+            self.assertEqual((a["id"], a["symbol"], a["class"]), (btc["id"], "BTC/USD", "crypto"), spelling)
+            _, o = c("POST", "/v2/orders", {"symbol": urllib.request.unquote(spelling), "qty": "0.01", "side": "buy",
+                                            "type": "market", "time_in_force": "gtc"}, expect=200)
+            self.assertEqual((o["symbol"], o["asset_id"], o["asset_class"]), ("BTC/USD", btc["id"], "crypto"))
+        _, usdt = c("GET", "/v2/assets/ETHUSDT", expect=200)
+        self.assertEqual(usdt["symbol"], "ETH/USDT")
+        _, aapl = c("GET", "/v2/assets/AAPL", expect=200)
+        for spelling in ("aapl", aapl["id"], aapl["id"].upper(), aapl["cusip"]):
+            _, a = c("GET", "/v2/assets/" + spelling, expect=200)
+            self.assertEqual(a["id"], aapl["id"], spelling)
+        _, page = c("GET", "/v2/options/contracts?underlying_symbols=SPY&limit=1", expect=200)
+        contract = page["option_contracts"][0]
+        for spelling in (contract["symbol"], contract["symbol"].lower(), contract["id"]):
+            _, a = c("GET", "/v2/assets/" + spelling, expect=200)
+            self.assertEqual((a["id"], a["symbol"], a["class"]), (contract["id"], contract["symbol"], "us_option"))
+            _, k = c("GET", "/v2/options/contracts/" + spelling, expect=200)
+            self.assertEqual((k["id"], k["symbol"], k["multiplier"]), (contract["id"], contract["symbol"], "100"))
+            _, o = c("POST", "/v2/orders", {"symbol": spelling, "qty": "1", "side": "buy", "type": "limit",
+                                            "limit_price": "0.01", "time_in_force": "day"}, expect=200)
+            self.assertEqual((o["symbol"], o["asset_id"], o["asset_class"]), (contract["symbol"], contract["id"], "us_option"))
+        for nothing in ("NOPE99", "BTC-EUR", "AAPL201218C00150000"):
+            c("GET", "/v2/assets/" + nothing, expect=404)
+            c("POST", "/v2/orders", {"symbol": nothing, "qty": "1", "side": "buy", "type": "market",
+                                     "time_in_force": "day"}, expect=422)
+        c("GET", "/v2/options/contracts/AAPL201218C00150000", expect=404)
+        # a client_order_id is the account's once
+        c("POST", "/v2/orders", {"symbol": "AAPL", "qty": "1", "side": "buy", "type": "limit", "limit_price": "1",
+                                 "time_in_force": "day", "client_order_id": "once"}, expect=200)
+        _, e = c("POST", "/v2/orders", {"symbol": "MSFT", "qty": "1", "side": "buy", "type": "limit", "limit_price": "1",
+                                        "time_in_force": "day", "client_order_id": "once"}, expect=422)
+        self.assertEqual(e, {"code": 40010001, "message": "client_order_id must be unique"})
 
     def test_4_every_operation_was_exercised(self):
         wanted = {(m, p) for m, p, _ in self.ops}
