@@ -591,21 +591,70 @@ class SimulatorAsAMarket(unittest.TestCase):
             self.assertEqual(again.cash, sim.cash)
 
 
-class SimulatorStreams(unittest.TestCase):
-    """trade_updates over a WebSocket and the live activity event stream (sim/streams.py)."""
+class LiveSimulator(unittest.TestCase):
+    """A simulator on a loopback port for the class's tests (SIM: its arguments)."""
+
+    SIM = {"market": "open", "walk": False}
 
     @classmethod
     def setUpClass(cls):
         cls.server = alpaca_sim.Server(("127.0.0.1", 0), alpaca_sim.Handler)
-        cls.server.sim = alpaca_sim.Sim(KEY, SECRET, market="open", walk=False)
+        cls.server.sim = alpaca_sim.Sim(KEY, SECRET, **cls.SIM)
         cls.server.verbose = False
         threading.Thread(target=cls.server.serve_forever, daemon=True).start()
         cls.port = cls.server.server_address[1]
+        cls.base = "http://127.0.0.1:%d" % cls.port
 
     @classmethod
     def tearDownClass(cls):
         cls.server.shutdown()
         cls.server.server_close()
+
+
+class WebSocketClient:
+    """A minimal RFC 6455 client for the tests: the upgrade, masked frames out, frames in."""
+
+    OPCODE = 0x82                   # what the server under test sends (trade_updates: binary)
+
+    def upgrade(self, path, headers=""):
+        import base64
+        import hashlib
+        import socket
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+        key = base64.b64encode(os.urandom(16)).decode()
+        sock.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n%s\r\n" % (path, key, headers)).encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += sock.recv(1)
+        self.assertIn(b" 101 ", head.split(b"\r\n")[0])
+        accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest())
+        self.assertIn(b"Sec-WebSocket-Accept: " + accept, head)
+        return sock
+
+    def send(self, sock, msg):
+        import struct
+        data = (msg if isinstance(msg, str) else json.dumps(msg)).encode()
+        mask = os.urandom(4)
+        sock.sendall(struct.pack(">BBH", 0x81, 0x80 | 126, len(data)) + mask
+                     + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
+
+    def recv(self, sock, raw=False):
+        import streams
+        b0, b1 = streams._recv_exact(sock, 2)
+        self.assertEqual(b0, self.OPCODE, "the stream's kind of frame")
+        n = b1 & 0x7F
+        if n == 126:
+            n = int.from_bytes(streams._recv_exact(sock, 2), "big")
+        elif n == 127:
+            n = int.from_bytes(streams._recv_exact(sock, 8), "big")
+        data = streams._recv_exact(sock, n)
+        return data if raw else json.loads(data)
+
+
+class SimulatorStreams(WebSocketClient, LiveSimulator):
+    """trade_updates over a WebSocket and the live activity event stream (sim/streams.py)."""
+
 
     def post(self, path, body):
         req = urllib.request.Request("http://127.0.0.1:%d%s" % (self.port, path), data=json.dumps(body).encode(),
@@ -615,43 +664,14 @@ class SimulatorStreams(unittest.TestCase):
             return json.loads(r.read())
 
     def ws(self, key_id=KEY, secret=SECRET, listen=True):
-        """A minimal RFC 6455 client: handshake, authenticate, listen."""
-        import base64
-        import hashlib
-        import socket
-        sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
-        key = base64.b64encode(os.urandom(16)).decode()
-        sock.sendall(("GET /stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                      "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % key).encode())
-        head = b""
-        while b"\r\n\r\n" not in head:
-            head += sock.recv(1)
-        self.assertIn(b" 101 ", head.split(b"\r\n")[0])
-        accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest())
-        self.assertIn(b"Sec-WebSocket-Accept: " + accept, head)
+        """Handshake, authenticate, listen."""
+        sock = self.upgrade("/stream")
         self.send(sock, {"action": "authenticate", "data": {"key_id": key_id, "secret_key": secret}})
         auth = self.recv(sock)
         if listen and auth["data"]["status"] == "authorized":
             self.send(sock, {"action": "listen", "data": {"streams": ["trade_updates"]}})
             self.assertEqual(self.recv(sock), {"stream": "listening", "data": {"streams": ["trade_updates"]}})
         return sock, auth
-
-    def send(self, sock, msg):
-        import struct
-        data = json.dumps(msg).encode()
-        mask = os.urandom(4)
-        sock.sendall(struct.pack(">BB", 0x81, 0x80 | len(data)) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
-
-    def recv(self, sock):
-        import streams
-        b0, b1 = streams._recv_exact(sock, 2)
-        self.assertEqual(b0, 0x82, "binary frames, as the paper endpoint sends")
-        n = b1 & 0x7F
-        if n == 126:
-            n = int.from_bytes(streams._recv_exact(sock, 2), "big")
-        elif n == 127:
-            n = int.from_bytes(streams._recv_exact(sock, 8), "big")
-        return json.loads(streams._recv_exact(sock, n))
 
     def order(self, **kw):
         body = {"symbol": "AAPL", "qty": "1", "side": "buy", "type": "market", "time_in_force": "day"}
@@ -733,20 +753,17 @@ class SimulatorStreams(unittest.TestCase):
         sock.close()
 
 
-class SimulatorMarketData(unittest.TestCase):
+class SimulatorMarketData(LiveSimulator):
     """Every operation of market-data-api.json, answered from the simulator's own market."""
 
     NOW = "2026-11-27T17:00:00Z"     # noon in New York, the day after Thanksgiving (closes at 13:00)
+    SIM = {"market": "auto", "seed": 5}
 
     @classmethod
     def setUpClass(cls):
+        super().setUpClass()
         cls.md = load("market-data-api.json")
         cls.validator = Validator(cls.md)
-        cls.server = alpaca_sim.Server(("127.0.0.1", 0), alpaca_sim.Handler)
-        cls.server.sim = alpaca_sim.Sim(KEY, SECRET, market="auto", seed=5)
-        cls.server.verbose = False
-        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
-        cls.base = "http://127.0.0.1:%d" % cls.server.server_address[1]
         cls.ops = []
         for path, item in cls.md["paths"].items():
             for method in item:
@@ -754,11 +771,6 @@ class SimulatorMarketData(unittest.TestCase):
                     rx = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$"
                     cls.ops.append((method.upper(), path, re.compile(rx)))
         cls.seen = set()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.shutdown()
-        cls.server.server_close()
 
     def setUp(self):
         self.control("/_sim/reset", {})
@@ -1026,21 +1038,9 @@ class SimulatorMarketData(unittest.TestCase):
         self.assertEqual(sorted(wanted - self.seen), [])
 
 
-class SimulatorMarketStreams(unittest.TestCase):
+class SimulatorMarketStreams(WebSocketClient, LiveSimulator):
     """The market data streams (sim/market_streams.py): Alpaca's protocol, the simulator's prices."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.server = alpaca_sim.Server(("127.0.0.1", 0), alpaca_sim.Handler)
-        cls.server.sim = alpaca_sim.Sim(KEY, SECRET, market="open", walk=False)
-        cls.server.verbose = False
-        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
-        cls.port = cls.server.server_address[1]
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.shutdown()
-        cls.server.server_close()
 
     def setUp(self):
         self.control("/_sim/reset", {})
@@ -1052,41 +1052,15 @@ class SimulatorMarketStreams(unittest.TestCase):
         with urllib.request.urlopen(req) as r:
             return json.loads(r.read())
 
+    OPCODE = 0x81                   # the market data streams send text frames
+
     def connect(self, path, auth=True, headers=""):
-        import base64
-        import socket
-        sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
-        key = base64.b64encode(os.urandom(16)).decode()
-        sock.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                      "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n%s\r\n" % (path, key, headers)).encode())
-        head = b""
-        while b"\r\n\r\n" not in head:
-            head += sock.recv(1)
-        self.assertIn(b" 101 ", head.split(b"\r\n")[0])
+        sock = self.upgrade(path, headers)
         self.assertEqual(self.recv(sock), [{"T": "success", "msg": "connected"}])
         if auth:
             self.send(sock, {"action": "auth", "key": KEY, "secret": SECRET})
             self.assertEqual(self.recv(sock), [{"T": "success", "msg": "authenticated"}])
         return sock
-
-    def send(self, sock, msg):
-        import struct
-        data = (msg if isinstance(msg, str) else json.dumps(msg)).encode()
-        mask = os.urandom(4)
-        sock.sendall(struct.pack(">BBH", 0x81, 0x80 | 126, len(data)) + mask
-                     + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
-
-    def recv(self, sock, raw=False):
-        import streams
-        b0, b1 = streams._recv_exact(sock, 2)
-        self.assertEqual(b0, 0x81, "text frames, as the market data streams send")
-        n = b1 & 0x7F
-        if n == 126:
-            n = int.from_bytes(streams._recv_exact(sock, 2), "big")
-        elif n == 127:
-            n = int.from_bytes(streams._recv_exact(sock, 8), "big")
-        data = streams._recv_exact(sock, n)
-        return data if raw else json.loads(data)
 
     def test_subscribe_and_the_prices_arrive(self):
         sock = self.connect("/v2/iex")
@@ -1190,21 +1164,9 @@ class SimulatorMarketStreams(unittest.TestCase):
         sock.close()
 
 
-class SimulatorRateLimit(unittest.TestCase):
+class SimulatorRateLimit(LiveSimulator):
     """The account's minute (sim/ratelimit.py): headers on every answer, 429 past the limit, one budget an API."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.server = alpaca_sim.Server(("127.0.0.1", 0), alpaca_sim.Handler)
-        cls.server.sim = alpaca_sim.Sim(KEY, SECRET, market="open", walk=False)
-        cls.server.verbose = False
-        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
-        cls.base = "http://127.0.0.1:%d" % cls.server.server_address[1]
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.shutdown()
-        cls.server.server_close()
 
     def call(self, method, path, body=None, keys=True):
         req = urllib.request.Request(self.base + path, data=json.dumps(body).encode() if body is not None else None,

@@ -13,8 +13,8 @@ import re
 from decimal import Decimal
 
 from data import format as fmt
-from data import live, params
-from data.series import bars, minute_of, page, ticks
+from data import history, live, params
+from data.series import minute_of
 from values import UTC, iso_ns, stable_hash
 
 PERP = re.compile(r"([A-Za-z0-9]{2,10}?)(USDT|USDC|USD)\.P")
@@ -29,42 +29,15 @@ class Crypto:
         if loc not in allowed:
             raise params.error("invalid location: %s" % loc)
 
-    def _range(self, q):
-        now = self.sim.now()
-        start, end = params.window(q, now)
-        return now, start, end, params.limit(q), params.sort(q)
-
     # ---------------------------------------------------------- historical
     def r_bars(self, loc, q):
         self._loc(loc)
-        syms = params.symbols(q, live.CRYPTO)
-        tf = params.timeframe(q)
-        now, start, end, lim, asc = self._range(q)
-        rates = fmt.Rates(self.sim)
-
-        def series(sym, key0):
-            inst = live.crypto(self.sim, sym)
-            if inst is not None:
-                for key, b in bars(self.sim.market.tape, inst, tf, start, end, asc, key0, minute_of(now)):
-                    yield key, fmt.bar(inst, b, rates)
-        rows, tok = page(syms, series, lim, q)
+        rows, tok = history.bars_page(self.sim, q, params.symbols(q, live.CRYPTO), live.crypto)
         return {"bars": rows, "next_page_token": tok}
 
     def _ticks(self, loc, q, which):
         self._loc(loc)
-        syms = params.symbols(q, live.CRYPTO)
-        now, start, end, lim, asc = self._range(q)
-        tape = self.sim.market.tape
-        rows_of = tape.trades if which == "trades" else tape.quotes
-        shape = fmt.trade if which == "trades" else fmt.quote
-        rates = fmt.Rates(self.sim)
-
-        def series(sym, key0):
-            inst = live.crypto(self.sim, sym)
-            if inst is not None:
-                for key, r in ticks(rows_of, inst, start, end, asc, key0):
-                    yield key, shape(inst, r, rates)
-        rows, tok = page(syms, series, lim, q)
+        rows, tok = history.ticks_page(self.sim, q, params.symbols(q, live.CRYPTO), live.crypto, which)
         return {which: rows, "next_page_token": tok}
 
     def r_trades(self, loc, q):

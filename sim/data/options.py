@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from broker.options import contract_filter
 from data import format as fmt
-from data import live, params
-from data.series import bars, minute_of, page, ticks
+from data import history, live, params
+from data.series import minute_of, page
 from market.options import days_left, greeks, implied_volatility
 
 SNAPSHOT_LIMIT = 1000
@@ -27,37 +27,12 @@ class Options:
     def _symbols(self, q):
         return params.symbols(q, live.OPTION, maximum=100)
 
-    def _range(self, q):
-        now = self.sim.now()
-        start, end = params.window(q, now)
-        return now, start, end, params.limit(q), params.sort(q)
-
     def r_bars(self, q):
-        syms = self._symbols(q)
-        tf = params.timeframe(q)
-        now, start, end, lim, asc = self._range(q)
-        rates = fmt.Rates(self.sim)
-
-        def series(sym, key0):
-            inst = live.option(self.sim, sym)
-            if inst is not None:
-                for key, b in bars(self.sim.market.tape, inst, tf, start, end, asc, key0, minute_of(now)):
-                    yield key, fmt.bar(inst, b, rates)
-        rows, tok = page(syms, series, lim, q)
+        rows, tok = history.bars_page(self.sim, q, self._symbols(q), live.option)
         return {"bars": rows, "next_page_token": tok}
 
     def r_trades(self, q):
-        syms = self._symbols(q)
-        now, start, end, lim, asc = self._range(q)
-        rates = fmt.Rates(self.sim)
-        tape = self.sim.market.tape
-
-        def series(sym, key0):
-            inst = live.option(self.sim, sym)
-            if inst is not None:
-                for key, r in ticks(tape.trades, inst, start, end, asc, key0):
-                    yield key, fmt.trade(inst, r, rates)
-        rows, tok = page(syms, series, lim, q)
+        rows, tok = history.ticks_page(self.sim, q, self._symbols(q), live.option, "trades")
         return {"trades": rows, "next_page_token": tok}
 
     def _latest(self, q, what):

@@ -9,8 +9,8 @@ a holiday or after an early close.
 import datetime as dt
 
 from data import format as fmt
-from data import live, params
-from data.series import bars, minute_of, ns_of, page, ticks
+from data import history, live, params
+from data.series import minute_of, ns_of, page
 from market.calendar import Calendar
 from market.tape import MINUTE_NS
 from values import NY, ApiError, iso_ns
@@ -23,14 +23,6 @@ class Stocks:
         self.sim = sim
 
     # ------------------------------------------------------------ helpers
-    def _historical(self, q, feeds=params.STOCK_HISTORICAL_FEEDS, default_feed="iex"):
-        feed = params.feed(q, feeds, default_feed)
-        cur = params.currency(q)
-        params.asof(q)
-        now = self.sim.now()
-        start, end = params.window(q, now)
-        return feed, cur, now, start, end, params.limit(q), params.sort(q)
-
     def _answer(self, key, rows, tok, cur, single=None):
         out = {key: rows.get(single, []) if single else rows, "next_page_token": tok}
         if single:
@@ -44,21 +36,22 @@ class Stocks:
             raise params.error("invalid symbol: %s" % sym)
         return sym
 
-    # --------------------------------------------------------------- bars
-    def bars_page(self, q, syms):
-        tf = params.timeframe(q)
-        adj = params.adjustment(q)
-        feed, cur, now, start, end, lim, asc = self._historical(q)
-        tape = self.sim.market.tape
+    # ------------------------------------------------- bars, trades, quotes
+    def _checked(self, q):
+        """The stock endpoints' own parameters: feed, currency, asof."""
+        feed = params.feed(q, params.STOCK_HISTORICAL_FEEDS)
+        cur = params.currency(q)
+        params.asof(q)
+        return feed, cur
 
-        def series(sym, key0):
-            inst = live.stock(self.sim, sym)
-            if inst is None:
-                return
-            rates = fmt.Rates(self.sim, cur, adj, inst.symbol)
-            for key, b in bars(tape, inst, tf, start, end, asc, key0, minute_of(now)):
-                yield key, fmt.bar(inst, b, rates)
-        rows, tok = page(syms, series, lim, q)
+    def bars_page(self, q, syms):
+        feed, cur = self._checked(q)
+        rows, tok = history.bars_page(self.sim, q, syms, live.stock, cur, params.adjustment(q))
+        return rows, tok, cur
+
+    def ticks_page(self, q, syms, which):
+        feed, cur = self._checked(q)
+        rows, tok = history.ticks_page(self.sim, q, syms, live.stock, which, cur, feed)
         return rows, tok, cur
 
     def r_bars(self, q):
@@ -69,23 +62,6 @@ class Stocks:
         sym = self._single(sym)
         rows, tok, cur = self.bars_page(q, [sym])
         return self._answer("bars", rows, tok, cur, single=sym)
-
-    # ------------------------------------------------------ trades, quotes
-    def ticks_page(self, q, syms, which):
-        feed, cur, now, start, end, lim, asc = self._historical(q)
-        tape = self.sim.market.tape
-        rows_of = tape.trades if which == "trades" else tape.quotes
-        shape = fmt.trade if which == "trades" else fmt.quote
-
-        def series(sym, key0):
-            inst = live.stock(self.sim, sym)
-            if inst is None:
-                return
-            rates = fmt.Rates(self.sim, cur)
-            for key, r in ticks(rows_of, inst, start, end, asc, key0):
-                yield key, shape(inst, r, rates, feed)
-        rows, tok = page(syms, series, lim, q)
-        return rows, tok, cur
 
     def r_trades(self, q):
         rows, tok, cur = self.ticks_page(q, params.symbols(q, live.STOCK), "trades")
@@ -134,7 +110,12 @@ class Stocks:
             yield key, day
 
     def auctions_page(self, q, syms):
-        feed, cur, now, start, end, lim, asc = self._historical(q, ("sip",), "sip")
+        params.feed(q, ("sip",), "sip")
+        cur = params.currency(q)
+        params.asof(q)
+        now = self.sim.now()
+        start, end = params.window(q, now)
+        lim, asc = params.limit(q), params.sort(q)
 
         def series(sym, key0):
             inst = live.stock(self.sim, sym)
