@@ -197,7 +197,9 @@ EMPTY_OK = object()
 # ------------------------------------------------- JSON with exact numbers
 # A Decimal goes out as its own digits, never through a binary float: it is
 # encoded as a marker string (with a nonce no request can guess) and the
-# marker is then replaced by the bare number.
+# marker is then replaced by the bare number.  Trailing zeros are dropped;
+# a whole number keeps one decimal place (190.0: the Market Data API's
+# prices are doubles, and the simulator has always written them so).
 _NONCE = os.urandom(6).hex()
 _OPEN, _CLOSE = '"\\u0000%s' % _NONCE, '\\u0001%s"' % _NONCE
 
@@ -209,6 +211,8 @@ def _default(o):
             t = s(o)
         elif "." in t:
             t = t.rstrip("0").rstrip(".")
+        if "." not in t:
+            t += ".0"        # a whole number still reads as a decimal one (190.0), as the simulator always wrote it
         return "\x00%s%s\x01%s" % (_NONCE, t, _NONCE)
     raise TypeError("%r is not JSON serializable" % (o,))
 
