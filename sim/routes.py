@@ -3,7 +3,8 @@
 A route is (method, path pattern, handler); a handler takes the simulator,
 the query (a dict of strings), the parsed JSON body and the pattern's
 groups.  The first pattern that matches the path wins; a path some route
-knows under another method is answered 405.
+knows under another method is answered 405.  Every pattern starts with two
+literal segments (/v2/orders, /v1beta3/crypto), by which routes are found.
 """
 
 import re
@@ -91,47 +92,41 @@ TRADING = [
 
 
 class Router:
-    """A route table, compiled."""
+    """The route tables, compiled, and indexed by a path's first two segments."""
 
-    def __init__(self, api, table):
-        self.api = api
-        self.routes = [(m, re.compile(p), fn) for m, p, fn in table]
+    KEY = re.compile(r"/([^/(\\[]+)/([^/(\\[]+)")
 
-    def find(self, method, path):
-        """(handler, groups) for the route, None when no pattern knows the path, False for another method."""
+    def __init__(self, tables):
+        self.index = {}
+        for api, table in tables:
+            for m, p, fn in table:
+                k = self.KEY.match(p)
+                self.index.setdefault(k.groups() if k else None, []).append((api, m, re.compile(p), fn))
+
+    def candidates(self, path):
+        parts = path.split("/", 3)
+        key = (parts[1], parts[2]) if len(parts) > 2 else None
+        return self.index.get(key, ())
+
+    def api_of(self, path):
+        """Which API a path belongs to ("trading" for paths no route knows)."""
+        return next((api for api, _, rx, _ in self.candidates(path) if rx.fullmatch(path)), "trading")
+
+    def dispatch(self, method, path):
+        """(API name, handler, groups) for a request, or Alpaca's 404 or 405."""
         known = False
-        for m, rx, fn in self.routes:
+        for api, m, rx, fn in self.candidates(path):
             match = rx.fullmatch(path)
             if match:
                 if m == method:
-                    return fn, match.groupdict()
+                    return api, fn, match.groupdict()
                 known = True
-        return False if known else None
+        if known:
+            raise ApiError(405, 40510000, "method not allowed")
+        raise ApiError(404, E_NOT_FOUND, "endpoint not found")
 
-    def knows(self, path):
-        return any(rx.fullmatch(path) for _, rx, _ in self.routes)
 
-
-def routers():
-    """The Trading API's router and the Market Data API's, in the order paths are tried."""
+def router():
+    """The Market Data API's routes and the Trading API's, in the order paths are tried."""
     import data
-    return [Router("data", data.ROUTES), Router("trading", TRADING)]
-
-
-def api_of(routers_, path):
-    """Which API a path belongs to ("trading" for paths no route knows)."""
-    return next((r.api for r in routers_ if r.knows(path)), "trading")
-
-
-def dispatch(routers_, method, path):
-    """(API name, handler, groups) for a request, or Alpaca's 404 or 405."""
-    known = False
-    for r in routers_:
-        got = r.find(method, path)
-        if got:
-            fn, groups = got
-            return r.api, fn, groups
-        known = known or got is False
-    if known:
-        raise ApiError(405, 40510000, "method not allowed")
-    raise ApiError(404, E_NOT_FOUND, "endpoint not found")
+    return Router([("data", data.ROUTES), ("trading", TRADING)])

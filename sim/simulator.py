@@ -39,7 +39,7 @@ class Sim:
         self.market = Market(seed, self.config)
         self.broker = Broker(self.market, self.config, seed=seed, universe=universe)
         self.market.news.describe = self._describe
-        self.routers = routes.routers()
+        self.router = routes.router()
         self.budgets = Budgets(self.config)
         self.data = data.Desks(self)
         self.streams = streams.Streams(self)
@@ -120,11 +120,11 @@ class Sim:
 
     # ----------------------------------------------------------- the APIs
     def api_of(self, path):
-        return routes.api_of(self.routers, path)
+        return self.router.api_of(path)
 
     def handle(self, method, path, query, body):
         """One API request's answer (raises ApiError for Alpaca's error answers)."""
-        api, fn, groups = routes.dispatch(self.routers, method, path)
+        api, fn, groups = self.router.dispatch(method, path)
         with self.lock:
             self.advance()
             try:
