@@ -18,17 +18,17 @@ tests), {"lose": n} silently drops the next n trade events,
 {"replay": n} sends the last n again on the next connection, and
 {"drop_every": n} cuts a connection after every n events it sends.
 """
-import base64
-import hashlib
 import json
 import select
 import socket
-import struct
 import threading
 import time
 import uuid
+from decimal import Decimal
 
-GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+import websocket
+from websocket import _recv_exact, frame, read_frame  # noqa: F401  (test_sim reads frames with _recv_exact)
+
 # an order's status, and the trade_updates event that reports reaching it
 EVENTS = {"accepted": "pending_new", "new": "new", "partially_filled": "partial_fill", "filled": "fill",
           "canceled": "canceled", "expired": "expired", "replaced": "replaced", "rejected": "rejected",
@@ -118,63 +118,15 @@ class Streams:
 
 
 def _dec(s):
-    from decimal import Decimal
     return Decimal(s or "0")
 
 
 # ------------------------------------------------------------ WebSocket
-def _recv_exact(sock, n):
-    buf = b""
-    while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
-        if not chunk:
-            raise ConnectionError("closed")
-        buf += chunk
-    return buf
-
-
-def read_frame(sock):
-    """One frame from the client: (opcode, payload).  Clients must mask."""
-    b0, b1 = _recv_exact(sock, 2)
-    opcode = b0 & 0x0F
-    n = b1 & 0x7F
-    if n == 126:
-        n = struct.unpack(">H", _recv_exact(sock, 2))[0]
-    elif n == 127:
-        n = struct.unpack(">Q", _recv_exact(sock, 8))[0]
-    if not b1 & 0x80:
-        raise ConnectionError("unmasked client frame")
-    mask = _recv_exact(sock, 4)
-    data = bytes(c ^ mask[i % 4] for i, c in enumerate(_recv_exact(sock, n)))
-    return opcode, data
-
-
-def frame(opcode, payload):
-    n = len(payload)
-    if n < 126:
-        head = struct.pack(">BB", 0x80 | opcode, n)
-    elif n < 65536:
-        head = struct.pack(">BBH", 0x80 | opcode, 126, n)
-    else:
-        head = struct.pack(">BBQ", 0x80 | opcode, 127, n)
-    return head + payload
-
-
 def serve_websocket(handler, sim):
     """GET /stream with Upgrade: websocket: trade_updates until the client or a test cuts it."""
-    key = handler.headers.get("Sec-WebSocket-Key")
-    if (handler.headers.get("Upgrade", "").lower() != "websocket" or not key
-            or handler.headers.get("Sec-WebSocket-Version") != "13"):
-        return handler.send_json(400, {"code": 40010000, "message": "websocket upgrade required"})
-    accept = base64.b64encode(hashlib.sha1((key + GUID).encode()).digest()).decode()
-    handler.send_response(101, "Switching Protocols")
-    handler.send_header("Upgrade", "websocket")
-    handler.send_header("Connection", "Upgrade")
-    handler.send_header("Sec-WebSocket-Accept", accept)
-    handler.end_headers()
-    handler.wfile.flush()
-    handler.close_connection = True
-    sock = handler.connection
+    sock = websocket.accept(handler)
+    if sock is None:
+        return None
     st = sim.streams
 
     def send(msg):
@@ -272,6 +224,7 @@ def serve_live_events(handler, sim, query, history):
     handler.send_header("Content-Type", "text/event-stream")
     handler.send_header("Cache-Control", "no-cache")
     handler.send_header("Connection", "close")
+    handler.send_rate_headers()
     handler.end_headers()
     handler.close_connection = True
     st = sim.streams

@@ -29,6 +29,8 @@ KEY, SECRET = "PKTEST", "test-secret"
 KNOWN = {
     # Alpaca answers "CRYPTO" for crypto assets; the spec's Exchange enum omits it.
     ("exchange", "CRYPTO"),
+    # an option contract read through GET /v2/assets: the enum has no options exchange either
+    ("exchange", "OPRA"),
 }
 
 
@@ -97,6 +99,12 @@ class Validator:
             for name, sub in schema.get("properties", {}).items():
                 if name in value:
                     self.check(sub, value[name], "%s.%s" % (where, name), errors, name)
+        extra = schema.get("additionalProperties")
+        if isinstance(value, dict) and isinstance(extra, dict):
+            # a map: every value not named by properties has the schema additionalProperties gives
+            named = schema.get("properties", {})
+            for name in [k for k in value if k not in named][:50]:
+                self.check(extra, value[name], "%s[%s]" % (where, name), errors, name)
         if isinstance(value, list) and "items" in schema:
             for i, item in enumerate(value[:50]):
                 self.check(schema["items"], item, "%s[%d]" % (where, i), errors, field)
@@ -407,6 +415,45 @@ class SimulatorConformance(unittest.TestCase):
             self.base + "/v2/stocks/trades/latest?symbols=AAPL",
             headers={"APCA-API-KEY-ID": KEY, "APCA-API-SECRET-KEY": SECRET})).read())["trades"]["AAPL"]["p"])), price)
 
+    def test_6_every_spelling_of_a_symbol_means_one_asset(self):
+        """What POST /v2/orders takes, GET /v2/assets and /v2/options/contracts read the same way."""
+        c = self.call
+        c("POST", "/_sim/reset")
+        _, btc = c("GET", "/v2/assets/BTC%2FUSD", expect=200)
+        for spelling in ("BTCUSD", "BTC-USD", "btc/usd", "BTC%2FUSD", btc["id"]):
+            _, a = c("GET", "/v2/assets/" + spelling, expect=200)
+            self.assertEqual((a["id"], a["symbol"], a["class"]), (btc["id"], "BTC/USD", "crypto"), spelling)
+            _, o = c("POST", "/v2/orders", {"symbol": urllib.request.unquote(spelling), "qty": "0.01", "side": "buy",
+                                            "type": "market", "time_in_force": "gtc"}, expect=200)
+            self.assertEqual((o["symbol"], o["asset_id"], o["asset_class"]), ("BTC/USD", btc["id"], "crypto"))
+        _, usdt = c("GET", "/v2/assets/ETHUSDT", expect=200)
+        self.assertEqual(usdt["symbol"], "ETH/USDT")
+        _, aapl = c("GET", "/v2/assets/AAPL", expect=200)
+        for spelling in ("aapl", aapl["id"], aapl["id"].upper(), aapl["cusip"]):
+            _, a = c("GET", "/v2/assets/" + spelling, expect=200)
+            self.assertEqual(a["id"], aapl["id"], spelling)
+        _, page = c("GET", "/v2/options/contracts?underlying_symbols=SPY&limit=1", expect=200)
+        contract = page["option_contracts"][0]
+        for spelling in (contract["symbol"], contract["symbol"].lower(), contract["id"]):
+            _, a = c("GET", "/v2/assets/" + spelling, expect=200)
+            self.assertEqual((a["id"], a["symbol"], a["class"]), (contract["id"], contract["symbol"], "us_option"))
+            _, k = c("GET", "/v2/options/contracts/" + spelling, expect=200)
+            self.assertEqual((k["id"], k["symbol"], k["multiplier"]), (contract["id"], contract["symbol"], "100"))
+            _, o = c("POST", "/v2/orders", {"symbol": spelling, "qty": "1", "side": "buy", "type": "limit",
+                                            "limit_price": "0.01", "time_in_force": "day"}, expect=200)
+            self.assertEqual((o["symbol"], o["asset_id"], o["asset_class"]), (contract["symbol"], contract["id"], "us_option"))
+        for nothing in ("NOPE99", "BTC-EUR", "AAPL201218C00150000"):
+            c("GET", "/v2/assets/" + nothing, expect=404)
+            c("POST", "/v2/orders", {"symbol": nothing, "qty": "1", "side": "buy", "type": "market",
+                                     "time_in_force": "day"}, expect=422)
+        c("GET", "/v2/options/contracts/AAPL201218C00150000", expect=404)
+        # a client_order_id is the account's once
+        c("POST", "/v2/orders", {"symbol": "AAPL", "qty": "1", "side": "buy", "type": "limit", "limit_price": "1",
+                                 "time_in_force": "day", "client_order_id": "once"}, expect=200)
+        _, e = c("POST", "/v2/orders", {"symbol": "MSFT", "qty": "1", "side": "buy", "type": "limit", "limit_price": "1",
+                                        "time_in_force": "day", "client_order_id": "once"}, expect=422)
+        self.assertEqual(e, {"code": 40010001, "message": "client_order_id must be unique"})
+
     def test_4_every_operation_was_exercised(self):
         wanted = {(m, p) for m, p, _ in self.ops}
         self.assertEqual(len(wanted), 68)
@@ -515,14 +562,15 @@ class SimulatorAsAMarket(unittest.TestCase):
                 ("/v2/stocks/bars", "/v2/stocks/bars", {"symbols": "AAPL", "timeframe": "1Hour",
                                                         "start": "2026-11-25T15:00:00Z"}),
                 ("/v1beta3/crypto/us/bars", "/v1beta3/crypto/{loc}/bars", {"symbols": "BTC/USD", "timeframe": "1Day"})):
-            payload = json.loads(json.dumps(sim.handle("GET", path, q, None)))
+            payload = json.loads(alpaca_sim.dumps(sim.handle("GET", path, q, None)))
             errors = []
             v.check(md["paths"][template]["get"]["responses"]["200"]["content"]["application/json"]["schema"],
                     payload, "GET " + template, errors)
             self.assertEqual(errors, [], "\n".join(errors[:10]))
         bars = sim.handle("GET", "/v2/stocks/bars", {"symbols": "AAPL", "timeframe": "1Hour",
                                                        "start": "2026-11-25T15:00:00Z"}, None)["bars"]["AAPL"]
-        self.assertEqual(len(bars), 3)
+        # 15:00, 16:00, 17:00 and the hour so far (end, now, is inclusive)
+        self.assertEqual([b["t"] for b in bars], ["2026-11-25T%d:00:00Z" % h for h in (15, 16, 17, 18)])
         self.assertTrue(all(b["l"] <= min(b["o"], b["c"]) <= max(b["o"], b["c"]) <= b["h"] for b in bars))
         q = sim.handle("GET", "/v2/stocks/quotes/latest", {"symbols": "AAPL"}, None)["quotes"]["AAPL"]
         self.assertLess(q["bp"], float(sim.price("AAPL")))
@@ -543,21 +591,70 @@ class SimulatorAsAMarket(unittest.TestCase):
             self.assertEqual(again.cash, sim.cash)
 
 
-class SimulatorStreams(unittest.TestCase):
-    """trade_updates over a WebSocket and the live activity event stream (sim/streams.py)."""
+class LiveSimulator(unittest.TestCase):
+    """A simulator on a loopback port for the class's tests (SIM: its arguments)."""
+
+    SIM = {"market": "open", "walk": False}
 
     @classmethod
     def setUpClass(cls):
         cls.server = alpaca_sim.Server(("127.0.0.1", 0), alpaca_sim.Handler)
-        cls.server.sim = alpaca_sim.Sim(KEY, SECRET, market="open", walk=False)
+        cls.server.sim = alpaca_sim.Sim(KEY, SECRET, **cls.SIM)
         cls.server.verbose = False
         threading.Thread(target=cls.server.serve_forever, daemon=True).start()
         cls.port = cls.server.server_address[1]
+        cls.base = "http://127.0.0.1:%d" % cls.port
 
     @classmethod
     def tearDownClass(cls):
         cls.server.shutdown()
         cls.server.server_close()
+
+
+class WebSocketClient:
+    """A minimal RFC 6455 client for the tests: the upgrade, masked frames out, frames in."""
+
+    OPCODE = 0x82                   # what the server under test sends (trade_updates: binary)
+
+    def upgrade(self, path, headers=""):
+        import base64
+        import hashlib
+        import socket
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+        key = base64.b64encode(os.urandom(16)).decode()
+        sock.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n%s\r\n" % (path, key, headers)).encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += sock.recv(1)
+        self.assertIn(b" 101 ", head.split(b"\r\n")[0])
+        accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest())
+        self.assertIn(b"Sec-WebSocket-Accept: " + accept, head)
+        return sock
+
+    def send(self, sock, msg):
+        import struct
+        data = (msg if isinstance(msg, str) else json.dumps(msg)).encode()
+        mask = os.urandom(4)
+        sock.sendall(struct.pack(">BBH", 0x81, 0x80 | 126, len(data)) + mask
+                     + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
+
+    def recv(self, sock, raw=False):
+        import streams
+        b0, b1 = streams._recv_exact(sock, 2)
+        self.assertEqual(b0, self.OPCODE, "the stream's kind of frame")
+        n = b1 & 0x7F
+        if n == 126:
+            n = int.from_bytes(streams._recv_exact(sock, 2), "big")
+        elif n == 127:
+            n = int.from_bytes(streams._recv_exact(sock, 8), "big")
+        data = streams._recv_exact(sock, n)
+        return data if raw else json.loads(data)
+
+
+class SimulatorStreams(WebSocketClient, LiveSimulator):
+    """trade_updates over a WebSocket and the live activity event stream (sim/streams.py)."""
+
 
     def post(self, path, body):
         req = urllib.request.Request("http://127.0.0.1:%d%s" % (self.port, path), data=json.dumps(body).encode(),
@@ -567,43 +664,14 @@ class SimulatorStreams(unittest.TestCase):
             return json.loads(r.read())
 
     def ws(self, key_id=KEY, secret=SECRET, listen=True):
-        """A minimal RFC 6455 client: handshake, authenticate, listen."""
-        import base64
-        import hashlib
-        import socket
-        sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
-        key = base64.b64encode(os.urandom(16)).decode()
-        sock.sendall(("GET /stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                      "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % key).encode())
-        head = b""
-        while b"\r\n\r\n" not in head:
-            head += sock.recv(1)
-        self.assertIn(b" 101 ", head.split(b"\r\n")[0])
-        accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest())
-        self.assertIn(b"Sec-WebSocket-Accept: " + accept, head)
+        """Handshake, authenticate, listen."""
+        sock = self.upgrade("/stream")
         self.send(sock, {"action": "authenticate", "data": {"key_id": key_id, "secret_key": secret}})
         auth = self.recv(sock)
         if listen and auth["data"]["status"] == "authorized":
             self.send(sock, {"action": "listen", "data": {"streams": ["trade_updates"]}})
             self.assertEqual(self.recv(sock), {"stream": "listening", "data": {"streams": ["trade_updates"]}})
         return sock, auth
-
-    def send(self, sock, msg):
-        import struct
-        data = json.dumps(msg).encode()
-        mask = os.urandom(4)
-        sock.sendall(struct.pack(">BB", 0x81, 0x80 | len(data)) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
-
-    def recv(self, sock):
-        import streams
-        b0, b1 = streams._recv_exact(sock, 2)
-        self.assertEqual(b0, 0x82, "binary frames, as the paper endpoint sends")
-        n = b1 & 0x7F
-        if n == 126:
-            n = int.from_bytes(streams._recv_exact(sock, 2), "big")
-        elif n == 127:
-            n = int.from_bytes(streams._recv_exact(sock, 8), "big")
-        return json.loads(streams._recv_exact(sock, n))
 
     def order(self, **kw):
         body = {"symbol": "AAPL", "qty": "1", "side": "buy", "type": "market", "time_in_force": "day"}
@@ -685,6 +753,513 @@ class SimulatorStreams(unittest.TestCase):
         sock.close()
 
 
+class SimulatorMarketData(LiveSimulator):
+    """Every operation of market-data-api.json, answered from the simulator's own market."""
+
+    NOW = "2026-11-27T17:00:00Z"     # noon in New York, the day after Thanksgiving (closes at 13:00)
+    SIM = {"market": "auto", "seed": 5}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.md = load("market-data-api.json")
+        cls.validator = Validator(cls.md)
+        cls.ops = []
+        for path, item in cls.md["paths"].items():
+            for method in item:
+                if method in ("get", "post"):
+                    rx = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$"
+                    cls.ops.append((method.upper(), path, re.compile(rx)))
+        cls.seen = set()
+
+    def setUp(self):
+        self.control("/_sim/reset", {})
+        self.control("/_sim/config", {"now": self.NOW})
+
+    def control(self, path, body):
+        req = urllib.request.Request(self.base + path, data=json.dumps(body).encode(), method="POST")
+        with urllib.request.urlopen(req) as r:
+            return json.loads(r.read())
+
+    def get(self, path, expect=200, raw=False):
+        req = urllib.request.Request(self.base + path)
+        req.add_header("APCA-API-KEY-ID", KEY)
+        req.add_header("APCA-API-SECRET-KEY", SECRET)
+        try:
+            with urllib.request.urlopen(req) as r:
+                status, data, ctype = r.status, r.read(), r.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as e:
+            status, data, ctype = e.code, e.read(), e.headers.get("Content-Type", "")
+        bare = path.split("?")[0]
+        cands = [(p.count("{"), p) for m, p, rx in self.ops if m == "GET" and rx.match(bare)]
+        template = min(cands)[1] if cands else None
+        self.assertEqual(status, expect, "%s -> %s %s" % (path, status, data[:300]))
+        if status >= 400:
+            payload = json.loads(data)
+            self.assertEqual(list(payload), ["message"], "the Market Data API's errors are {message}")
+            self.assertIsInstance(payload["message"], str)
+            return payload
+        self.assertIsNotNone(template, path)
+        self.seen.add(template)
+        resp = self.md["paths"][template]["get"]["responses"]["200"]
+        if "image/png" in resp["content"]:
+            self.assertEqual(ctype, "image/png")
+            self.assertTrue(data.startswith(b"\x89PNG\r\n\x1a\n"))
+            return data
+        if raw:
+            return data
+        payload = json.loads(data)
+        errors = []
+        self.validator.check(resp["content"]["application/json"]["schema"], payload, "GET " + template, errors)
+        self.assertEqual(errors, [], "\n".join(errors[:10]))
+        return payload
+
+    def test_1_every_operation(self):
+        g = self.get
+        # stocks: several symbols, one symbol, latest, snapshots, auctions, reference
+        bars = g("/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=15Min&start=2026-11-27T14:00:00Z&limit=100")["bars"]
+        self.assertEqual(sorted(bars), ["AAPL", "MSFT"])
+        self.assertEqual(bars["AAPL"][0]["t"], "2026-11-27T14:30:00Z", "the session opens at 09:30")
+        g("/v2/stocks/AAPL/bars?timeframe=1Day&start=2026-11-01&end=2026-11-27&adjustment=split,dividend&feed=sip")
+        g("/v2/stocks/bars/latest?symbols=AAPL,TSLA&feed=iex")
+        g("/v2/stocks/AAPL/bars/latest")
+        trades = g("/v2/stocks/trades?symbols=AAPL,NVDA&start=2026-11-27T16:58:00Z&limit=5&feed=sip")["trades"]
+        self.assertEqual(list(trades), ["AAPL"], "the first symbol fills the page")
+        g("/v2/stocks/AAPL/trades?start=2026-11-27T16:58:00Z&sort=desc&limit=5&asof=2026-11-27")
+        latest = g("/v2/stocks/trades/latest?symbols=AAPL,MSFT&currency=EUR")
+        self.assertEqual(latest["currency"], "EUR")
+        g("/v2/stocks/MSFT/trades/latest?feed=delayed_sip")
+        g("/v2/stocks/quotes?symbols=AAPL,MSFT&start=2026-11-27T16:59:00Z")
+        g("/v2/stocks/MSFT/quotes?start=2026-11-27T16:59:00Z&limit=3")
+        q = g("/v2/stocks/quotes/latest?symbols=AAPL")["quotes"]["AAPL"]
+        self.assertLess(q["bp"], q["ap"])
+        g("/v2/stocks/TSLA/quotes/latest")
+        snaps = g("/v2/stocks/snapshots?symbols=AAPL,SPY")
+        self.assertEqual(sorted(snaps), ["AAPL", "SPY"])
+        self.assertEqual(snaps["AAPL"]["dailyBar"]["t"], "2026-11-27T05:00:00Z", "a day's bar is stamped at its midnight")
+        self.assertEqual(snaps["AAPL"]["prevDailyBar"]["t"], "2026-11-25T05:00:00Z", "Thanksgiving has none")
+        self.assertEqual(g("/v2/stocks/AAPL/snapshot")["symbol"], "AAPL")
+        auctions = g("/v2/stocks/auctions?symbols=AAPL&start=2026-11-24&end=2026-11-27")["auctions"]["AAPL"]
+        self.assertEqual([a["d"] for a in auctions], ["2026-11-24", "2026-11-25", "2026-11-27"])
+        self.assertEqual(auctions[-1]["c"], [], "the 27th has not closed yet")
+        g("/v2/stocks/AAPL/auctions?start=2026-11-20&limit=2")
+        self.assertEqual(g("/v2/stocks/meta/exchanges")["V"], "IEX")
+        self.assertEqual(g("/v2/stocks/meta/conditions/trade?tape=C")["@"], "Regular Sale")
+        g("/v2/stocks/meta/conditions/quote?tape=A")
+        # crypto and perpetuals
+        g("/v1beta3/crypto/us/bars?symbols=BTC/USD,ETH/USD&timeframe=1Hour&start=2026-11-26T00:00:00Z&limit=50")
+        g("/v1beta3/crypto/us/trades?symbols=BTC/USD&start=2026-11-27T16:59:00Z")
+        g("/v1beta3/crypto/us-1/quotes?symbols=ETH/USD&start=2026-11-27T16:59:00Z&limit=10")
+        g("/v1beta3/crypto/us/latest/trades?symbols=BTC/USD,ETH/USD")
+        g("/v1beta3/crypto/us/latest/quotes?symbols=BTC/USD")
+        g("/v1beta3/crypto/us/latest/bars?symbols=BTC/USD")
+        book = g("/v1beta3/crypto/us/latest/orderbooks?symbols=BTC/USD")["orderbooks"]["BTC/USD"]
+        self.assertLess(book["b"][0]["p"], book["a"][0]["p"])
+        g("/v1beta3/crypto/eu-1/snapshots?symbols=BTC/USD,ETH/USD")
+        g("/v1beta1/crypto-perps/global/latest/trades?symbols=BTCUSDT.P,ETHUSDT.P")
+        g("/v1beta1/crypto-perps/global/latest/quotes?symbols=BTCUSDT.P")
+        g("/v1beta1/crypto-perps/global/latest/bars?symbols=BTCUSDT.P")
+        g("/v1beta1/crypto-perps/global/latest/orderbooks?symbols=BTCUSDT.P")
+        pricing = g("/v1beta1/crypto-perps/global/latest/pricing?symbols=BTCUSDT.P")["pricing"]["BTCUSDT.P"]
+        self.assertEqual(pricing["ft"], "2026-11-28T00:00:00Z", "funded at 00:00, 08:00 and 16:00 UTC")
+        # options: from the broker's own chain
+        chain = g("/v1beta1/options/snapshots/AAPL?type=call&limit=5&feed=indicative")
+        self.assertEqual(len(chain["snapshots"]), 5)
+        self.assertIsNotNone(chain["next_page_token"])
+        first = sorted(chain["snapshots"])[0]
+        snap = chain["snapshots"][first]
+        self.assertTrue(0 < snap["greeks"]["delta"] <= 1 and snap["impliedVolatility"] > 0)
+        more = g("/v1beta1/options/snapshots/AAPL?type=call&limit=5&page_token=" + chain["next_page_token"])
+        self.assertFalse(set(more["snapshots"]) & set(chain["snapshots"]))
+        g("/v1beta1/options/snapshots?symbols=%s&feed=opra" % first)
+        g("/v1beta1/options/trades/latest?symbols=" + first)
+        g("/v1beta1/options/quotes/latest?symbols=" + first)
+        g("/v1beta1/options/trades?symbols=%s&start=2026-11-27T14:30:00Z&limit=20" % first)
+        g("/v1beta1/options/bars?symbols=%s&timeframe=1Hour&start=2026-11-24" % first)
+        self.assertIn("A", g("/v1beta1/options/meta/exchanges"))
+        g("/v1beta1/options/meta/conditions/trade")
+        g("/v1beta1/options/meta/conditions/quote")
+        # forex, indices, fixed income
+        g("/v1beta1/forex/latest/rates?currency_pairs=USDJPY,EURUSD")
+        rates = g("/v1beta1/forex/rates?currency_pairs=USDJPY&timeframe=5Sec&start=2026-11-27T16:55:00Z&limit=24")
+        self.assertEqual(len(rates["rates"]["USDJPY"]), 24)
+        g("/v1beta1/forex/rates?currency_pairs=EURUSD&timeframe=1Day&start=2026-11-20")
+        g("/v1beta1/indices/latest/values?symbols=SPX,VIX")
+        g("/v1beta1/indices/values?symbols=SPX&start=2026-11-27T14:30:00Z&limit=10")
+        prices = g("/v1beta1/fixed_income/latest/prices?isins=US912797PZ42,US037833DX52")["prices"]
+        self.assertEqual(sorted(prices), ["US037833DX52", "US912797PZ42"])
+        g("/v1beta1/fixed_income/latest/quotes?isins=US912797PZ42&trade_size=1000")
+        # news, corporate actions, the screener, logos
+        news = g("/v1beta1/news?symbols=AAPL&limit=3&include_content=true")
+        self.assertTrue(all(n["headline"] and n["summary"] and n["content"] for n in news["news"]))
+        self.assertEqual([n["symbols"] for n in news["news"]], [["AAPL"]] * 3)
+        g("/v1beta1/news?limit=2&page_token=" + news["next_page_token"] + "&symbols=AAPL")
+        ca = g("/v1/corporate-actions?start=2026-10-01&end=2026-12-31&types=cash_dividend,forward_split,cash_merger,spin_off")
+        self.assertEqual(sorted(ca["corporate_actions"]), ["cash_dividends", "cash_mergers", "forward_splits", "spin_offs"])
+        g("/v1beta1/screener/stocks/most-actives?by=trades&top=3")
+        g("/v1beta1/screener/crypto/movers?top=5")
+        g("/v1beta1/screener/stocks/movers")
+        g("/v1beta1/logos/AAPL")
+        g("/v1beta1/logos/NOPE1?placeholder=true")
+
+    def test_2_invalid_values_are_400s(self):
+        for path in ("/v2/stocks/bars?symbols=AAPL&timeframe=61Min", "/v2/stocks/bars?symbols=AAPL&timeframe=2Day",
+                     "/v2/stocks/bars?symbols=AAPL", "/v2/stocks/bars?timeframe=1Min",
+                     "/v2/stocks/trades?symbols=AAPL&limit=10001", "/v2/stocks/trades?symbols=AAPL&limit=0",
+                     "/v2/stocks/trades?symbols=AAPL&sort=up", "/v2/stocks/trades?symbols=AAPL&feed=nasdaq",
+                     "/v2/stocks/trades/latest?symbols=AAPL&feed=opra", "/v2/stocks/auctions?symbols=AAPL&feed=iex",
+                     "/v2/stocks/trades?symbols=AAPL&start=yesterday",
+                     "/v2/stocks/trades?symbols=AAPL&start=2026-11-27&end=2026-11-26",
+                     "/v2/stocks/trades?symbols=AAPL&page_token=%21%21", "/v2/stocks/trades?symbols=AA$PL",
+                     "/v2/stocks/bars?symbols=AAPL&timeframe=1Day&adjustment=splits",
+                     "/v2/stocks/trades/latest?symbols=AAPL&currency=XYZ", "/v2/stocks/bars?symbols=AAPL&timeframe=1Day&asof=26-11-01",
+                     "/v1beta3/crypto/mars/latest/trades?symbols=BTC/USD", "/v1beta3/crypto/us/latest/trades?symbols=BTC",
+                     "/v1beta1/crypto-perps/us/latest/pricing?symbols=BTCUSDT.P",
+                     "/v1beta1/options/trades/latest?symbols=AAPL&feed=opra",
+                     "/v1beta1/options/trades/latest?symbols=AAPL261218C00150000&feed=sip",
+                     "/v1beta1/options/snapshots/AAPL?limit=1001", "/v1beta1/options/snapshots/AAPL?type=straddle",
+                     "/v1beta1/forex/rates?currency_pairs=USDXXX", "/v1beta1/forex/rates?currency_pairs=USDJPY&timeframe=1Hour",
+                     "/v1beta1/news?limit=51", "/v1beta1/news?include_content=maybe",
+                     "/v1/corporate-actions?types=dividend", "/v1/corporate-actions?ids=x&symbols=AAPL",
+                     "/v1beta1/screener/stocks/most-actives?top=101", "/v1beta1/screener/bonds/movers",
+                     "/v2/stocks/meta/conditions/trade", "/v2/stocks/meta/conditions/bids?tape=A",
+                     "/v1beta1/logos/AAPL?placeholder=perhaps"):
+            self.get(path, expect=400)
+        self.get("/v2/stocks/NOPE1/trades/latest", expect=404)
+        self.get("/v1beta1/logos/NOPE1?placeholder=false", expect=404)
+
+    def test_3_tokens_lead_through_every_row_once(self):
+        def pages(path, key):
+            rows, token, n = [], None, 0
+            while True:
+                got = self.get(path + ("&page_token=" + urllib.parse.quote(token) if token else ""))
+                n += 1
+                for sym, xs in got[key].items():
+                    rows.extend((sym, x["t"], json.dumps(x, sort_keys=True)) for x in xs)
+                token = got["next_page_token"]
+                if not token:
+                    return rows, n
+        import urllib.parse
+        base = "/v2/stocks/bars?symbols=TSLA,AAPL,MSFT&timeframe=1Min&start=2026-11-24&end=2026-11-26"
+        whole = self.get(base + "&limit=10000")
+        self.assertIsNone(whole["next_page_token"])
+        expected = [(sym, x["t"], json.dumps(x, sort_keys=True)) for sym in sorted(whole["bars"])
+                    for x in whole["bars"][sym]]
+        self.assertEqual(len(expected), 3 * 2 * 390)
+        rows, n = pages(base + "&limit=500", "bars")
+        self.assertEqual(rows, expected)
+        self.assertEqual(n, 5)
+        rows, _ = pages(base + "&limit=777&sort=desc", "bars")
+        self.assertEqual(sorted(rows), sorted(expected))
+        self.assertEqual([r[1] for r in rows if r[0] == "AAPL"], [r[1] for r in expected if r[0] == "AAPL"][::-1])
+        # trades: two at one nanosecond are still two rows, each once
+        base = "/v2/stocks/trades?symbols=AAPL,MSFT&start=2026-11-27T16:00:00Z&end=2026-11-27T16:20:00Z"
+        whole = self.get(base + "&limit=10000")
+        expected = [(s, x["t"], json.dumps(x, sort_keys=True)) for s in sorted(whole["trades"]) for x in whole["trades"][s]]
+        rows, _ = pages(base + "&limit=7", "trades")
+        self.assertEqual(rows, expected)
+        ids = [json.loads(r[2])["i"] for r in rows if r[0] == "AAPL"]
+        self.assertEqual(len(ids), len(set(ids)))
+
+    def test_4_stocks_keep_the_calendar(self):
+        import datetime as dt
+        days = self.get("/v2/stocks/bars?symbols=SPY&timeframe=1Day&start=2025-01-01&end=2026-11-27&limit=10000")["bars"]["SPY"]
+        dates = [dt.date.fromisoformat(b["t"][:10]) for b in days]
+        self.assertEqual(days[0]["t"], "2025-01-02T05:00:00Z")
+        cal = alpaca_sim.Market
+        self.assertTrue(all(cal.is_trading_day(d) for d in dates), "no weekend or holiday bars")
+        expect = [dt.date(2025, 1, 1) + dt.timedelta(days=i) for i in range(696)]
+        self.assertEqual(dates, [d for d in expect if cal.is_trading_day(d)], "every trading day has its bar")
+        self.assertNotIn(dt.date(2026, 11, 26), dates)
+        # minutes: only in the core session, and the early close ends at 13:00
+        mins = self.get("/v2/stocks/AAPL/bars?timeframe=1Min&start=2026-11-26T00:00:00Z&end=2026-11-28T00:00:00Z"
+                        "&limit=10000")["bars"]
+        self.assertEqual((mins[0]["t"], mins[-1]["t"]), ("2026-11-27T14:30:00Z", "2026-11-27T17:00:00Z"))
+        self.control("/_sim/config", {"now": "2026-11-28T12:00:00Z"})
+        mins = self.get("/v2/stocks/AAPL/bars?timeframe=1Min&start=2026-11-27&end=2026-11-28&limit=10000")["bars"]
+        self.assertEqual((len(mins), mins[-1]["t"]), (210, "2026-11-27T17:59:00Z"))
+        hours = self.get("/v2/stocks/AAPL/bars?timeframe=1Hour&start=2026-11-23&end=2026-11-28")["bars"]
+        for h in hours:
+            t = alpaca_sim.parse_time(h["t"], "t")
+            o, c = cal.hours(t.astimezone(alpaca_sim.NY).date())
+            self.assertTrue(o - dt.timedelta(hours=1) < t < c, h["t"])
+        weeks = self.get("/v2/stocks/AAPL/bars?timeframe=1Week&start=2026-11-02&end=2026-11-28")["bars"]
+        self.assertEqual([w["t"] for w in weeks], ["2026-11-02T05:00:00Z", "2026-11-09T05:00:00Z",
+                                                   "2026-11-16T05:00:00Z", "2026-11-23T05:00:00Z"])
+        # a day's bar agrees with its minutes
+        day = self.get("/v2/stocks/AAPL/bars?timeframe=1Day&start=2026-11-25&end=2026-11-25")["bars"][0]
+        mins = self.get("/v2/stocks/AAPL/bars?timeframe=1Min&start=2026-11-25&end=2026-11-25T23:59:59Z&limit=10000")["bars"]
+        self.assertEqual(len(mins), 390)
+        self.assertEqual((day["o"], day["c"]), (mins[0]["o"], mins[-1]["c"]))
+        self.assertEqual((day["h"], day["l"]), (max(m["h"] for m in mins), min(m["l"] for m in mins)))
+        self.assertEqual((day["v"], day["n"]), (sum(m["v"] for m in mins), sum(m["n"] for m in mins)))
+        trades = self.get("/v2/stocks/AAPL/trades?start=2026-11-25T15:00:00Z&end=2026-11-25T15:04:59Z&limit=10000")
+        self.assertEqual(sum(t["s"] for t in trades["trades"]), sum(m["v"] for m in mins[30:35]))
+
+    def test_5_crypto_trades_around_the_clock(self):
+        hours = self.get("/v1beta3/crypto/us/bars?symbols=BTC/USD&timeframe=1Hour&start=2026-11-21T00:00:00Z"
+                         "&end=2026-11-22T23:59:00Z")["bars"]["BTC/USD"]
+        self.assertEqual(len(hours), 48, "a weekend, every hour")
+        days = self.get("/v1beta3/crypto/us/bars?symbols=BTC/USD&timeframe=1Day&start=2026-11-20&end=2026-11-27")
+        self.assertEqual([d["t"] for d in days["bars"]["BTC/USD"]][:3],
+                         ["2026-11-20T06:00:00Z", "2026-11-21T06:00:00Z", "2026-11-22T06:00:00Z"],
+                         "crypto days are Chicago's")
+        t = self.get("/v1beta3/crypto/us/trades?symbols=ETH/USD&start=2026-11-26T08:00:00Z&end=2026-11-26T08:01:00Z")
+        self.assertTrue(t["trades"]["ETH/USD"], "Thanksgiving at 03:00 in New York: crypto trades")
+
+    def test_6_the_walk_the_broker_and_the_data_agree(self):
+        self.control("/_sim/config", {"market": "open"})
+        self.control("/_sim/prices", {"AAPL": "151.23"})
+        sim = self.server.sim
+        t = self.get("/v2/stocks/trades/latest?symbols=AAPL")["trades"]["AAPL"]
+        self.assertEqual((t["p"], t["t"]), (151.23, "2026-11-27T17:00:00Z"))
+        self.assertEqual(alpaca_sim.Decimal(str(t["p"])), sim.price("AAPL"))
+        raw = self.get("/v2/stocks/bars?symbols=AAPL,BTC&timeframe=1Min&start=2026-11-27T16:00:00Z", raw=True)
+        self.assertNotRegex(raw.decode(), r"\d\.\d{7,}", "numbers are exact decimals, never float noise")
+        self.assertIn(b'"vw": 151.23', raw)
+        opt = self.get("/v1beta1/options/snapshots/AAPL?limit=1")["snapshots"]
+        sym, snap = next(iter(opt.items()))
+        self.assertEqual(alpaca_sim.Decimal(str(snap["latestTrade"]["p"])), sim.price(sym))
+
+    def test_7_a_full_page_is_fast(self):
+        import time
+        t0 = time.perf_counter()
+        got = self.get("/v2/stocks/bars?symbols=AAPL&timeframe=1Min&start=2026-09-01&limit=10000")
+        self.assertEqual(len(got["bars"]["AAPL"]), 10000)
+        self.assertLess(time.perf_counter() - t0, 1.0)
+        t0 = time.perf_counter()
+        got = self.get("/v2/stocks/bars?symbols=SPY&timeframe=1Day&start=2016-01-01&limit=10000")
+        self.assertGreater(len(got["bars"]["SPY"]), 2700)
+        self.assertLess(time.perf_counter() - t0, 2.0)
+
+    def test_9_every_operation_was_exercised(self):
+        wanted = {p for m, p, _ in self.ops}
+        self.assertEqual(len(wanted), 50)
+        self.assertEqual(sorted(wanted - self.seen), [])
+
+
+class SimulatorMarketStreams(WebSocketClient, LiveSimulator):
+    """The market data streams (sim/market_streams.py): Alpaca's protocol, the simulator's prices."""
+
+
+    def setUp(self):
+        self.control("/_sim/reset", {})
+        self.control("/_sim/config", {"now": "2026-11-25T15:00:00Z"})
+
+    def control(self, path, body, method="POST"):
+        req = urllib.request.Request("http://127.0.0.1:%d%s" % (self.port, path), method=method,
+                                     data=json.dumps(body).encode() if method == "POST" else None)
+        with urllib.request.urlopen(req) as r:
+            return json.loads(r.read())
+
+    OPCODE = 0x81                   # the market data streams send text frames
+
+    def connect(self, path, auth=True, headers=""):
+        sock = self.upgrade(path, headers)
+        self.assertEqual(self.recv(sock), [{"T": "success", "msg": "connected"}])
+        if auth:
+            self.send(sock, {"action": "auth", "key": KEY, "secret": SECRET})
+            self.assertEqual(self.recv(sock), [{"T": "success", "msg": "authenticated"}])
+        return sock
+
+    def test_subscribe_and_the_prices_arrive(self):
+        sock = self.connect("/v2/iex")
+        self.send(sock, {"action": "subscribe", "trades": ["AAPL"], "quotes": ["AAPL", "MSFT"], "bars": ["*"]})
+        sub = self.recv(sock)
+        self.assertEqual(sub, [{"T": "subscription", "trades": ["AAPL"], "quotes": ["AAPL", "MSFT"], "bars": ["*"],
+                                "updatedBars": [], "dailyBars": [], "statuses": [], "lulds": [], "imbalances": [],
+                                "corrections": ["AAPL"], "cancelErrors": ["AAPL"]}])
+        first = self.recv(sock)           # the current trade and quotes
+        self.assertEqual(sorted((m["T"], m["S"]) for m in first), [("q", "AAPL"), ("q", "MSFT"), ("t", "AAPL")])
+        self.control("/_sim/prices", {"AAPL": "151.5"})
+        moved = self.recv(sock)
+        self.assertEqual(sorted((m["T"], m["S"]) for m in moved), [("q", "AAPL"), ("t", "AAPL")])
+        trade = next(m for m in moved if m["T"] == "t")
+        self.assertEqual((trade["p"], trade["x"], trade["c"], trade["z"]), (151.5, "V", ["@"], "C"))
+        self.assertTrue(set(trade) >= {"T", "S", "i", "x", "p", "s", "t", "c", "z"})
+        self.control("/_sim/tick", {})
+        again = self.recv(sock)
+        self.assertEqual(len(again), 3, "a tick sends each trade and quote again")
+        self.control("/_sim/config", {"now": "2026-11-25T15:01:00Z"})
+        got = []
+        while not any(m["T"] == "b" for m in got):
+            got += self.recv(sock)
+        bars = {m["S"]: m for m in got if m["T"] == "b"}
+        self.assertIn("AAPL", bars)
+        self.assertEqual((bars["AAPL"]["t"], bars["AAPL"]["c"]), ("2026-11-25T15:00:00Z", 151.5))
+        self.send(sock, {"action": "unsubscribe", "bars": ["*"], "quotes": ["MSFT"]})
+        msgs = self.recv(sock)
+        while msgs[0]["T"] != "subscription":
+            msgs = self.recv(sock)
+        self.assertEqual((msgs[0]["bars"], msgs[0]["quotes"]), ([], ["AAPL"]))
+        report = self.control("/_sim/market_stream", None, method="GET")
+        self.assertEqual([(c["path"], c["authenticated"], c["subscriptions"]["trades"]) for c in report["connections"]],
+                         [("/v2/iex", True, ["AAPL"])])
+        sock.close()
+
+    def test_errors_in_alpacas_words(self):
+        sock = self.connect("/v2/sip", auth=False)
+        self.send(sock, {"action": "subscribe", "trades": ["AAPL"]})
+        self.assertEqual(self.recv(sock), [{"T": "error", "code": 401, "msg": "not authenticated"}])
+        self.send(sock, "not json")
+        self.assertEqual(self.recv(sock), [{"T": "error", "code": 400, "msg": "invalid syntax"}])
+        self.send(sock, {"action": "auth", "key": KEY, "secret": "wrong"})
+        self.assertEqual(self.recv(sock), [{"T": "error", "code": 402, "msg": "auth failed"}])
+        self.send(sock, {"action": "auth", "key": KEY, "secret": SECRET})
+        self.assertEqual(self.recv(sock), [{"T": "success", "msg": "authenticated"}])
+        self.send(sock, {"action": "auth", "key": KEY, "secret": SECRET})
+        self.assertEqual(self.recv(sock), [{"T": "error", "code": 403, "msg": "already authenticated"}])
+        self.send(sock, {"action": "subscribe", "orderbooks": ["AAPL"]})
+        self.assertEqual(self.recv(sock), [{"T": "error", "code": 410, "msg": "invalid subscribe action for this feed"}])
+        self.send(sock, {"action": "subscribe", "trades": "AAPL"})
+        self.assertEqual(self.recv(sock)[0]["code"], 400)
+        self.control("/_sim/market_stream", {"symbol_limit": 2})
+        self.send(sock, {"action": "subscribe", "trades": ["AAPL", "MSFT"], "quotes": ["TSLA"]})
+        self.assertEqual(self.recv(sock), [{"T": "error", "code": 405, "msg": "symbol limit exceeded"}])
+        self.send(sock, {"action": "subscribe", "bars": ["AAPL"]})
+        self.assertEqual(self.recv(sock)[0]["trades"], [], "a refused subscription changes nothing")
+        # one authenticated connection per account and stream
+        other = self.connect("/v2/iex", auth=False)
+        self.send(other, {"action": "auth", "key": KEY, "secret": SECRET})
+        self.assertEqual(self.recv(other), [{"T": "error", "code": 406, "msg": "connection limit exceeded"}])
+        crypto = self.connect("/v1beta3/crypto/us")      # another stream: allowed
+        crypto.close()
+        sock.close()
+        other.close()
+        self.control("/_sim/market_stream", {"auth_timeout_ms": 100})
+        late = self.connect("/v2/iex", auth=False)
+        self.assertEqual(self.recv(late), [{"T": "error", "code": 404, "msg": "auth timeout"}])
+        self.assertEqual(late.recv(1), b"")
+
+    def test_crypto_news_and_misbehaviour(self):
+        sock = self.connect("/v1beta3/crypto/us", auth=False,
+                            headers="APCA-API-KEY-ID: %s\r\nAPCA-API-SECRET-KEY: %s\r\n" % (KEY, SECRET))
+        self.assertEqual(self.recv(sock), [{"T": "success", "msg": "authenticated"}])
+        self.send(sock, {"action": "subscribe", "trades": ["BTC/USD"], "orderbooks": ["BTC/USD"]})
+        self.assertEqual(self.recv(sock)[0]["orderbooks"], ["BTC/USD"])
+        data = self.recv(sock)
+        kinds = {m["T"]: m for m in data}
+        self.assertEqual(set(kinds), {"t", "o"})
+        self.assertTrue(set(kinds["t"]) >= {"T", "S", "p", "s", "t", "i", "tks"})
+        self.assertLess(kinds["o"]["b"][0]["p"], kinds["o"]["a"][0]["p"])
+        news = self.connect("/v1beta1/news")
+        self.send(news, {"action": "subscribe", "news": ["*"]})
+        self.assertEqual(self.recv(news), [{"T": "subscription", "news": ["*"]}])
+        article = self.control("/_sim/news", {"headline": "Simulated headline", "symbols": ["AAPL"]})
+        got = self.recv(news)
+        self.assertEqual([(m["T"], m["headline"], m["symbols"], m["id"]) for m in got],
+                         [("n", "Simulated headline", ["AAPL"], article["id"])])
+        self.control("/_sim/market_stream", {"inject": '[{"T":"s","S":"BTC/USD","sc":"H"}]', "family": "crypto"})
+        self.assertEqual(self.recv(sock, raw=True), b'[{"T":"s","S":"BTC/USD","sc":"H"}]')
+        self.control("/_sim/market_stream", {"disconnect": True})
+        self.assertEqual(sock.recv(1), b"")
+        self.assertEqual(news.recv(1), b"")
+        sock = self.connect("/v1beta3/crypto/us")
+        self.control("/_sim/market_stream", {"stall": True})
+        import select
+        import struct
+        mask = os.urandom(4)
+        sock.sendall(struct.pack(">BB", 0x89, 0x80) + mask)          # a ping: no pong
+        self.assertEqual(select.select([sock], [], [], 0.3)[0], [])
+        sock.close()
+
+
+class SimulatorRateLimit(LiveSimulator):
+    """The account's minute (sim/ratelimit.py): headers on every answer, 429 past the limit, one budget an API."""
+
+
+    def call(self, method, path, body=None, keys=True):
+        req = urllib.request.Request(self.base + path, data=json.dumps(body).encode() if body is not None else None,
+                                     method=method)
+        if keys:
+            req.add_header("APCA-API-KEY-ID", KEY)
+            req.add_header("APCA-API-SECRET-KEY", SECRET)
+        try:
+            with urllib.request.urlopen(req) as r:
+                return r.status, r.headers, json.loads(r.read() or b"null")
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, json.loads(e.read() or b"null")
+
+    def test_headers_count_down_and_the_limit_answers_429(self):
+        import time
+        self.call("POST", "/_sim/reset", {})
+        status, h, _ = self.call("GET", "/v2/account")
+        self.assertEqual((status, h["X-RateLimit-Limit"], h["X-RateLimit-Remaining"]), (200, "200", "199"))
+        reset = int(h["X-RateLimit-Reset"])
+        self.assertTrue(time.time() + 58 <= reset <= time.time() + 61, reset - time.time())
+        status, h, _ = self.call("GET", "/v2/orders/00000000-0000-4000-8000-000000000000")   # an error counts too
+        self.assertEqual((status, h["X-RateLimit-Remaining"], int(h["X-RateLimit-Reset"])), (404, "198", reset))
+        self.call("POST", "/_sim/config", {"requests_per_minute": 4})
+        seen = [self.call("GET", "/v2/clock") for _ in range(4)]
+        self.assertEqual([(s, h["X-RateLimit-Limit"], h["X-RateLimit-Remaining"]) for s, h, _ in seen],
+                         [(200, "4", "1"), (200, "4", "0"), (429, "4", "0"), (429, "4", "0")])
+        status, h, body = seen[-1]
+        self.assertEqual(body, {"code": 42910000, "message": "rate limit exceeded"})
+        self.assertIsNone(h.get("Retry-After"), "Alpaca is not known to send Retry-After")
+        self.assertEqual(int(h["X-RateLimit-Reset"]), reset, "one window: the same reset")
+        self.call("POST", "/_sim/config", {"retry_after": True})
+        status, h, _ = self.call("GET", "/v2/clock")
+        self.assertTrue(0 <= int(h["Retry-After"]) <= 60)
+        # the Market Data API has a budget of its own
+        self.call("POST", "/_sim/config", {"data_requests_per_minute": 2, "retry_after": False})
+        seen = [self.call("GET", "/v2/stocks/trades/latest?symbols=AAPL") for _ in range(3)]
+        self.assertEqual([(s, h["X-RateLimit-Limit"], h["X-RateLimit-Remaining"]) for s, h, _ in seen],
+                         [(200, "2", "1"), (200, "2", "0"), (429, "2", "0")])
+        self.assertEqual(seen[-1][2], {"message": "too many requests."})
+        _, _, state = self.call("GET", "/_sim/state")
+        trading, data = state["rate_limits"]["trading"], state["rate_limits"]["data"]
+        self.assertEqual((trading["windows"][-1]["requests"], trading["windows"][-1]["limited"], trading["limited"],
+                          trading["max_in_window"], trading["enforced"]), (7, 3, 3, 7, 4))
+        self.assertEqual((data["windows"][-1]["requests"], data["limited"], data["limit"]), (3, 1, 2))
+        # unauthorized requests are not the account's
+        self.assertEqual(self.call("GET", "/v2/clock", keys=False)[0], 401)
+        _, _, state = self.call("GET", "/_sim/state")
+        self.assertEqual(state["rate_limits"]["trading"]["windows"][-1]["requests"], 7)
+        self.call("POST", "/_sim/config", {"requests_per_minute": None, "data_requests_per_minute": None})
+        status, h, _ = self.call("GET", "/v2/clock")
+        self.assertEqual((status, h["X-RateLimit-Limit"], h["X-RateLimit-Remaining"]), (200, "200", "192"))
+        self.assertEqual(self.call("POST", "/_sim/config", {"requests_per_minute": "lots"})[0], 400)
+
+    def test_windows_are_fixed_minutes_from_their_first_request(self):
+        import ratelimit
+        t = [1000.0]
+        b = ratelimit.Budget("trading")
+        got = [b.take(3, clock=lambda: t[0]) for _ in range(4)]
+        self.assertEqual([g[0] for g in got], [True, True, True, False])
+        self.assertEqual(got[0][1]["X-RateLimit-Reset"], "1060")
+        t[0] = 1059.9                       # still the first window
+        self.assertFalse(b.take(3, clock=lambda: t[0])[0])
+        t[0] = 1060.0                       # a new window opens with this request
+        allowed, h, _ = b.take(3, clock=lambda: t[0])
+        self.assertEqual((allowed, h["X-RateLimit-Remaining"], h["X-RateLimit-Reset"]), (True, "2", "1120"))
+        t[0] = 1200.5
+        self.assertEqual(b.take(3, clock=lambda: t[0])[1]["X-RateLimit-Reset"], "1261")
+        r = b.report(3)
+        self.assertEqual([(w["requests"], w["limited"]) for w in r["windows"]], [(5, 2), (1, 0), (1, 0)])
+        self.assertEqual((r["max_in_window"], r["limited"]), (5, 2))
+
+    def test_two_servers_share_the_account(self):
+        """Two clients at once: the account's window counts both, each request once."""
+        self.call("POST", "/_sim/reset", {})
+        self.call("POST", "/_sim/config", {"requests_per_minute": 30})
+        results = []
+
+        def client():
+            mine = [self.call("GET", "/v2/clock")[0] for _ in range(25)]
+            results.append(mine)
+        threads = [threading.Thread(target=client) for _ in range(2)]
+        for x in threads:
+            x.start()
+        for x in threads:
+            x.join()
+        codes = results[0] + results[1]
+        self.assertEqual((codes.count(200), codes.count(429)), (30, 20))
+        _, _, state = self.call("GET", "/_sim/state")
+        w = state["rate_limits"]["trading"]["windows"]
+        self.assertEqual((len(w), w[0]["requests"], w[0]["limited"]), (1, 50, 20))
+        self.call("POST", "/_sim/config", {"requests_per_minute": None})
+
+
 class Summary(unittest.TextTestResult):
     pass
 
@@ -693,7 +1268,10 @@ if __name__ == "__main__":
     runner = unittest.TextTestRunner(verbosity=2, resultclass=Summary)
     suite = unittest.TestSuite([unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorConformance),
                                 unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorAsAMarket),
-                                unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorStreams)])
+                                unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorStreams),
+                                unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorRateLimit),
+                                unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorMarketData),
+                                unittest.defaultTestLoader.loadTestsFromTestCase(SimulatorMarketStreams)])
     result = runner.run(suite)
     failed = len(result.failures) + len(result.errors)
     print("simulator: %d passed, %d failed" % (result.testsRun - failed, failed))
