@@ -17,7 +17,9 @@ whether it is answered or refused.
 With a limit set (config "requests_per_minute" for the Trading API,
 "data_requests_per_minute" for the Market Data API; null, the default,
 enforces nothing) a request past the limit in its window is answered 429,
-Remaining 0.  Without one the headers still count down honestly from 200.
+Remaining 0.  Without one the account has no limit to speak of: the headers
+count down honestly from UNLIMITED, so a client that obeys them (as the
+extension does) is not held back by a limit nobody set.
 Alpaca is not known to send Retry-After with its 429s; config
 "retry_after": true adds one (the seconds to the reset) for clients that
 want to test it.
@@ -27,7 +29,7 @@ import math
 import threading
 import time
 
-DEFAULT_LIMIT = 200
+UNLIMITED = 100000   # what the headers say while no limit is set
 KEEP = 1000          # windows remembered for /_sim/state
 
 
@@ -54,7 +56,7 @@ class Budget:
                 del self.windows[:-KEEP]
             w["requests"] += 1
             self.peak = max(self.peak, w["requests"])
-            shown = DEFAULT_LIMIT if limit is None else limit
+            shown = UNLIMITED if limit is None else limit
             allowed = limit is None or w["requests"] <= limit
             if not allowed:
                 w["limited"] += 1
@@ -70,7 +72,7 @@ class Budget:
         now = clock()
         with self.lock:
             w = self.windows[-1] if self.windows and now < self.windows[-1]["start"] + 60 else None
-            shown = DEFAULT_LIMIT if limit is None else limit
+            shown = UNLIMITED if limit is None else limit
             used = w["requests"] if w else 0
             reset = int(math.ceil(w["start"] + 60)) if w else int(math.ceil(now + 60))
             return {"X-RateLimit-Limit": str(shown), "X-RateLimit-Remaining": str(max(0, shown - used)),
@@ -78,7 +80,7 @@ class Budget:
 
     def report(self, limit):
         with self.lock:
-            return {"limit": DEFAULT_LIMIT if limit is None else limit, "enforced": limit,
+            return {"limit": UNLIMITED if limit is None else limit, "enforced": limit,
                     "windows": [{"start": round(w["start"], 3), "reset": int(math.ceil(w["start"] + 60)),
                                  "requests": w["requests"], "limited": w["limited"]} for w in self.windows],
                     "max_in_window": self.peak, "limited": self.limited}

@@ -88,7 +88,7 @@ class Handler(BaseHTTPRequestHandler):
     # ---------------------------------------------------------- requests
     def dispatch(self):
         sim = self.server.sim
-        self.rate_headers = {"X-RateLimit-Limit": "200"}
+        self.rate_headers = {}
         self.api = None
         url = urlsplit(self.path)
         path = url.path

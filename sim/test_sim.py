@@ -1184,11 +1184,11 @@ class SimulatorRateLimit(LiveSimulator):
         import time
         self.call("POST", "/_sim/reset", {})
         status, h, _ = self.call("GET", "/v2/account")
-        self.assertEqual((status, h["X-RateLimit-Limit"], h["X-RateLimit-Remaining"]), (200, "200", "199"))
+        self.assertEqual((status, h["X-RateLimit-Limit"], h["X-RateLimit-Remaining"]), (200, "100000", "99999"))
         reset = int(h["X-RateLimit-Reset"])
         self.assertTrue(time.time() + 58 <= reset <= time.time() + 61, reset - time.time())
         status, h, _ = self.call("GET", "/v2/orders/00000000-0000-4000-8000-000000000000")   # an error counts too
-        self.assertEqual((status, h["X-RateLimit-Remaining"], int(h["X-RateLimit-Reset"])), (404, "198", reset))
+        self.assertEqual((status, h["X-RateLimit-Remaining"], int(h["X-RateLimit-Reset"])), (404, "99998", reset))
         self.call("POST", "/_sim/config", {"requests_per_minute": 4})
         seen = [self.call("GET", "/v2/clock") for _ in range(4)]
         self.assertEqual([(s, h["X-RateLimit-Limit"], h["X-RateLimit-Remaining"]) for s, h, _ in seen],
@@ -1217,7 +1217,7 @@ class SimulatorRateLimit(LiveSimulator):
         self.assertEqual(state["rate_limits"]["trading"]["windows"][-1]["requests"], 7)
         self.call("POST", "/_sim/config", {"requests_per_minute": None, "data_requests_per_minute": None})
         status, h, _ = self.call("GET", "/v2/clock")
-        self.assertEqual((status, h["X-RateLimit-Limit"], h["X-RateLimit-Remaining"]), (200, "200", "192"))
+        self.assertEqual((status, h["X-RateLimit-Limit"], h["X-RateLimit-Remaining"]), (200, "100000", "99992"))
         self.assertEqual(self.call("POST", "/_sim/config", {"requests_per_minute": "lots"})[0], 400)
 
     def test_windows_are_fixed_minutes_from_their_first_request(self):

@@ -424,6 +424,8 @@ alpaca_outbox_main(Datum arg)
 		}
 		MemoryContextSwitchTo(pass);
 		account = recovered ? account_or_null(pass) : NULL;
+		if (account)
+			alpaca_worker_report(NULL);		/* it is working again */
 		/* drain: every order due, one at a time, each in its own transactions */
 		while (account && claim(&c, account, pass))
 		{

@@ -174,6 +174,14 @@ alpaca_resolve_symbol(const char *name, AlpacaAsset *out, bool for_change)
 
 			if (cls == NULL)
 				cls = alpaca_jsonb_text(j, "asset_class", NULL, NULL);
+			/* an option found as an asset: its contract says the multiplier */
+			if (!option && cls && strcmp(cls, "us_option") == 0 && sym)
+			{
+				Datum		contract = ask("/v2/options/contracts", sym, for_change);
+
+				option = true;
+				mult = contract ? alpaca_jsonb_text(contract, "multiplier", NULL, NULL) : NULL;
+			}
 			if (sym && cls && strlen(sym) < NAME_MAX_LEN && strlen(cls) < sizeof(e->asset_class))
 			{
 				e->found = true;
