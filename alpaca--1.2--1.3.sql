@@ -172,3 +172,179 @@ $$;
 COMMENT ON FUNCTION alpaca_mirror_reconcile(timestamptz)
     IS 'Make the mirror equal to Alpaca for its window and heal it: every order submitted since since and every open one (overwritten where they differ, removed where Alpaca has none), all positions, and the activity events since since; returns how many rows of each changed. Refused on a standby and in a read-only transaction. The mirror worker runs it at start, after each reconnect and every alpaca.mirror_reconcile_interval.';
 REVOKE ALL ON FUNCTION alpaca_mirror_order(alpaca_order, text, timestamptz, boolean) FROM PUBLIC;
+
+-- One declaration per function (src/catalog.h, beside each area's code)
+-- feeds the functions' comments, the catalogue agents read, and the checks
+-- of their arguments.
+CREATE FUNCTION alpaca_catalog_entries(OUT function text, OUT signature text, OUT arguments_text text, OUT effect text,
+                                       OUT method text, OUT path text, OUT summary text, OUT arguments jsonb,
+                                       OUT example text, OUT keywords text, OUT comment text, OUT internal boolean)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'alpaca_catalog_entries'
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
+REVOKE ALL ON FUNCTION alpaca_catalog_entries() FROM PUBLIC;
+
+CREATE TABLE alpaca_catalog (
+    function text PRIMARY KEY,
+    signature text NOT NULL,
+    effect text NOT NULL CHECK (effect IN ('read', 'change', 'order', 'transfer')),
+    method text,
+    path text,
+    summary text NOT NULL,
+    arguments jsonb NOT NULL,
+    example text,
+    keywords text NOT NULL,
+    search tsvector NOT NULL
+);
+-- documentation, nothing more: every role may read it (alpaca_help() does)
+GRANT SELECT ON alpaca_catalog TO PUBLIC;
+COMMENT ON TABLE alpaca_catalog IS 'The declarations of the functions meant for callers, as of the last CREATE or ALTER EXTENSION (from alpaca_catalog_entries()); read it through alpaca_operations.';
+COMMENT ON COLUMN alpaca_catalog.search IS 'The words alpaca_help() matches a sentence against: the name, summary, keywords and arguments.';
+
+CREATE VIEW alpaca_operations AS
+    SELECT c.function, c.signature, c.summary, c.effect, c.method, c.path, c.arguments,
+           (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('name', a.attname,
+                                                                      'type', pg_catalog.format_type(a.atttypid, a.atttypmod))
+                                        ORDER BY a.attnum)
+            FROM pg_catalog.pg_attribute a
+            WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) AS returns,
+           pg_catalog.format_type(p.prorettype, NULL) AS returns_type,
+           p.proretset AS returns_set,
+           c.example,
+           pg_catalog.has_function_privilege(p.oid, 'EXECUTE') AS allowed
+    FROM @extschema@.alpaca_catalog c
+    JOIN pg_catalog.pg_proc p ON p.oid = pg_catalog.to_regprocedure('@extschema@.' || c.signature)
+    JOIN pg_catalog.pg_type t ON t.oid = p.prorettype;
+GRANT SELECT ON alpaca_operations TO PUBLIC;
+COMMENT ON VIEW alpaca_operations IS 'Every function meant for callers, whether or not this role may call it: its summary, effect (read; change: settings, watchlists; order: places, replaces, cancels, closes or exercises; transfer: money or coins leaving), request, arguments (a JSON Schema: types, valid values, units, defaults, required), the columns it returns, an example, and whether this role may call it (allowed). Readable by every role; alpaca_help(sentence) finds the ones that fit.';
+COMMENT ON COLUMN alpaca_operations.signature IS 'The function with its argument types, as GRANT and regprocedure take it.';
+COMMENT ON COLUMN alpaca_operations.arguments IS 'A JSON Schema object of the arguments: properties with their JSON and SQL types, enum (the valid values), minimum/maximum, default, description; required lists those without a default.';
+COMMENT ON COLUMN alpaca_operations.returns IS 'The columns of the row type it returns (name and type), or NULL for a scalar.';
+COMMENT ON COLUMN alpaca_operations.allowed IS 'Whether the current role has EXECUTE on it.';
+
+-- What placing an order would do, without sending it.
+CREATE TYPE alpaca_order_preview AS (
+    allowed boolean,
+    refused_by text,
+    refusal text,
+    body jsonb,
+    symbol text,
+    asset_class text,
+    price numeric,
+    price_source text,
+    last_trade numeric,
+    qty numeric,
+    value numeric,
+    position_before numeric,
+    position_after numeric,
+    needs_approval boolean,
+    market_open boolean,
+    checks jsonb,
+    message text
+);
+COMMENT ON TYPE alpaca_order_preview IS 'What placing an order would do: allowed, or refused_by (the first limit it breaks) and why; the body that would be sent; Alpaca''s symbol and class for the name given; what one unit counts as and why (price, price_source) and the latest trade; quantity, value, the position before and after; whether queued it would wait for approval; whether the market is open; every limit that applies ({setting, limit, pass, detail}); and all of it in one line (message).';
+COMMENT ON COLUMN alpaca_order_preview.message IS 'The preview in one line: would be allowed or refused by which limit, what it is worth, whether it would wait for approval, whether the market is open.';
+
+CREATE FUNCTION alpaca_preview_order(
+    symbol text,
+    qty numeric DEFAULT NULL,
+    side text DEFAULT NULL,
+    type text DEFAULT 'market',
+    time_in_force text DEFAULT 'day',
+    limit_price numeric DEFAULT NULL,
+    stop_price numeric DEFAULT NULL,
+    trail_price numeric DEFAULT NULL,
+    trail_percent numeric DEFAULT NULL,
+    extended_hours boolean DEFAULT NULL,
+    client_order_id text DEFAULT NULL,
+    order_class text DEFAULT NULL,
+    take_profit_limit_price numeric DEFAULT NULL,
+    stop_loss_stop_price numeric DEFAULT NULL,
+    stop_loss_limit_price numeric DEFAULT NULL,
+    position_intent text DEFAULT NULL,
+    notional numeric DEFAULT NULL,
+    legs jsonb DEFAULT NULL,
+    advanced_instructions jsonb DEFAULT NULL)
+RETURNS alpaca_order_preview
+AS 'MODULE_PATHNAME', 'alpaca_preview_order'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+REVOKE ALL ON FUNCTION alpaca_preview_order(text, numeric, text, text, text, numeric, numeric, numeric, numeric, boolean, text, text, numeric, numeric, numeric, text, numeric, jsonb, jsonb) FROM PUBLIC;
+
+-- Which functions fit a sentence.
+CREATE FUNCTION alpaca_help(intent text)
+RETURNS TABLE (function text, summary text, effect text, example text, rank real)
+LANGUAGE sql VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH q AS (
+        -- every word of the sentence may match (or), stemmed and as written
+        -- (English drops words like "own" that a question may hang on)
+        SELECT to_tsquery('simple', string_agg(quote_literal(w), ' | ')) AS q
+        FROM (SELECT unnest(tsvector_to_array(to_tsvector('english', intent)))
+              UNION SELECT unnest(tsvector_to_array(to_tsvector('simple', intent)))) AS x(w)
+    )
+    SELECT c.function, c.summary, c.effect, c.example, ts_rank(c.search, q.q) AS rank
+    FROM @extschema@.alpaca_catalog c, q
+    WHERE q.q IS NOT NULL AND c.search @@ q.q
+    ORDER BY rank DESC, c.function
+    LIMIT 5
+$$;
+REVOKE ALL ON FUNCTION alpaca_help(text) FROM PUBLIC;
+
+-- Grants by kind of role.
+CREATE FUNCTION alpaca_grant(role regrole, kind text)
+RETURNS SETOF text
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f record;
+    t text;
+BEGIN
+    IF kind NOT IN ('reader', 'trader', 'proposer', 'approver') THEN
+        RAISE EXCEPTION 'invalid kind: %; valid values are reader, trader, proposer, approver', quote_literal(kind)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR f IN
+        SELECT c.signature FROM @extschema@.alpaca_catalog c
+        WHERE (c.effect = 'read' AND c.function NOT IN ('alpaca_stat_endpoints'))
+           OR (kind = 'trader' AND c.function NOT IN ('alpaca_approve_order', 'alpaca_request')
+               AND (c.effect = 'order' OR c.function LIKE '%watchlist%'))
+           OR (kind = 'proposer' AND c.function IN ('alpaca_queue_order', 'alpaca_reject_order'))
+           OR (kind = 'approver' AND c.function IN ('alpaca_approve_order', 'alpaca_reject_order'))
+        ORDER BY c.function
+    LOOP
+        EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.%s TO %s', f.signature, role);
+        RETURN NEXT 'EXECUTE ON ' || f.signature;
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['alpaca_order_outbox', 'alpaca_mirror_orders', 'alpaca_mirror_positions', 'alpaca_mirror_activities'] LOOP
+        EXECUTE format('GRANT SELECT ON @extschema@.%I TO %s', t, role);
+        RETURN NEXT 'SELECT ON ' || t;
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION alpaca_grant(regrole, text) FROM PUBLIC;
+
+-- Last: the catalogue and every function's comment, from the declarations
+-- of the library this script is run with (the next release's script does
+-- this again, last).
+INSERT INTO alpaca_catalog
+SELECT e.function, e.signature, e.effect, e.method, e.path, e.summary, e.arguments, e.example, e.keywords,
+       setweight(to_tsvector('english', replace(e.function, '_', ' ') || ' ' || e.keywords), 'A') ||
+       setweight(to_tsvector('simple', e.keywords), 'A') ||
+       setweight(to_tsvector('english', e.summary), 'B') ||
+       setweight(to_tsvector('english', coalesce((SELECT string_agg(v.value ->> 'description', ' ')
+                                                   FROM jsonb_each(e.arguments -> 'properties') v), '')), 'D')
+FROM alpaca_catalog_entries() e
+WHERE NOT e.internal;
+DO $$
+DECLARE
+    e record;
+BEGIN
+    FOR e IN SELECT * FROM @extschema@.alpaca_catalog_entries() LOOP
+        IF pg_catalog.to_regprocedure('@extschema@.' || e.signature) IS NOT NULL THEN
+            EXECUTE pg_catalog.format('COMMENT ON FUNCTION @extschema@.%s IS %L', e.signature, e.comment);
+        END IF;
+    END LOOP;
+END $$;

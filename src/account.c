@@ -1,6 +1,9 @@
 /*
  * account.c
  *		The account, its configurations, and which account the keys are for.
+ *
+ * All three endpoints are declared: the configurations' one rule beyond
+ * their types (no 3x margin, something to change) is a check.
  */
 #include "postgres.h"
 
@@ -12,33 +15,16 @@
 
 #include "account.h"
 #include "api.h"
+#include "catalog.h"
 #include "encoding.h"
 #include "gate.h"
 #include "guc.h"
 #include "json.h"
 #include "scalars.h"
 
-PG_FUNCTION_INFO_V1(alpaca_account);
-PG_FUNCTION_INFO_V1(alpaca_account_configurations);
-PG_FUNCTION_INFO_V1(alpaca_update_account_configurations);
-
-Datum
-alpaca_account(PG_FUNCTION_ARGS)
-{
-	AlpacaRequest req;
-
-	alpaca_request_start(&req, fcinfo, "GET", "/v2/account");
-	return alpaca_send_object(fcinfo, &req);
-}
-
-Datum
-alpaca_account_configurations(PG_FUNCTION_ARGS)
-{
-	AlpacaRequest req;
-
-	alpaca_request_start(&req, fcinfo, "GET", "/v2/account/configurations");
-	return alpaca_send_object(fcinfo, &req);
-}
+ALPACA_DECLARED_SYMBOL(alpaca_account);
+ALPACA_DECLARED_SYMBOL(alpaca_account_configurations);
+ALPACA_DECLARED_SYMBOL(alpaca_update_account_configurations);
 
 /*
  * The account the keys are for: queued orders record it, and the outbox
@@ -80,37 +66,48 @@ alpaca_account_id(void)
 static const char *const dtbp_checks[] = {"both", "entry", "exit", NULL};
 static const char *const confirm_emails[] = {"all", "none", NULL};
 
-/*
- * Arguments: dtbp_check, trade_confirm_email, suspend_trade, no_shorting,
- * fractional_trading, max_margin_multiplier, pdt_check,
- * max_options_trading_level, ptp_no_exception_entry,
- * disable_overnight_trading.  NULL leaves a setting as it is.
- */
-Datum
-alpaca_update_account_configurations(PG_FUNCTION_ARGS)
+static void
+check_configurations(FunctionCallInfo fcinfo, const AlpacaOperation *op)
 {
-	AlpacaRequest req;
-	char	   *mult;
+	char	   *mult = alpaca_declared_arg(fcinfo, "max_margin_multiplier");
+	bool		any = false;
 
-	alpaca_check_trading("changing the account's configuration");
-	alpaca_request_start(&req, fcinfo, "PATCH", "/v2/account/configurations");
-	alpaca_body_string(&req, "dtbp_check", alpaca_arg_enum(fcinfo, 0, "dtbp_check", dtbp_checks));
-	alpaca_body_string(&req, "trade_confirm_email",
-					   alpaca_arg_enum(fcinfo, 1, "trade_confirm_email", confirm_emails));
-	alpaca_body_raw(&req, "suspend_trade", alpaca_arg_bool(fcinfo, 2));
-	alpaca_body_raw(&req, "no_shorting", alpaca_arg_bool(fcinfo, 3));
-	alpaca_body_raw(&req, "fractional_trading", alpaca_arg_bool(fcinfo, 4));
-	mult = alpaca_arg_int(fcinfo, 5, "max_margin_multiplier", 1, 4);
 	alpaca_require(mult == NULL || strcmp(mult, "3") != 0,
 				   "max_margin_multiplier must be 1, 2 or 4", NULL);
-	alpaca_body_string(&req, "max_margin_multiplier", mult);
-	alpaca_body_string(&req, "pdt_check", alpaca_arg_enum(fcinfo, 6, "pdt_check", dtbp_checks));
-	alpaca_body_raw(&req, "max_options_trading_level",
-					alpaca_arg_int(fcinfo, 7, "max_options_trading_level", 0, 3));
-	alpaca_body_raw(&req, "ptp_no_exception_entry", alpaca_arg_bool(fcinfo, 8));
-	alpaca_body_raw(&req, "disable_overnight_trading", alpaca_arg_bool(fcinfo, 9));
-	alpaca_require(req.body.len > 0, "no configuration to change",
+	for (int i = 0; i < PG_NARGS(); i++)
+		any |= !PG_ARGISNULL(i);
+	alpaca_require(any, "no configuration to change",
 				   "Name at least one setting, e.g. alpaca_update_account_configurations(no_shorting => true).");
-	alpaca_body_finish(&req);
-	return alpaca_send_object(fcinfo, &req);
 }
+
+const AlpacaOperation alpaca_account_operations[] = {
+	{"alpaca_account", ALPACA_READ, "GET", "/v2/account",
+		"The trading account: its status, cash, buying power, equity and margin, one row.",
+		NULL, "SELECT status, cash, buying_power, equity FROM alpaca_account();",
+		"account balance cash buying power equity margin how much money portfolio value net worth",
+		.declared = true, .shape = ALPACA_OBJECT},
+	{"alpaca_account_configurations", ALPACA_READ, "GET", "/v2/account/configurations",
+		"The account's configurations: day-trade and PDT checks, shorting, fractional trading, margin, options level.",
+		NULL, "SELECT * FROM alpaca_account_configurations();",
+		"account settings configuration shorting margin options level pdt",
+		.declared = true, .shape = ALPACA_OBJECT},
+	{"alpaca_update_account_configurations", ALPACA_CHANGE, "PATCH", "/v2/account/configurations",
+		"Change the account configurations given (NULL leaves one as it is); returns them all.",
+		(const AlpacaArg[]) {
+			{"dtbp_check", "text", ARG_BODY, "NULL", "day-trading buying power check", dtbp_checks},
+			{"trade_confirm_email", "text", ARG_BODY, "NULL", "trade confirmation emails", confirm_emails},
+			{"suspend_trade", "boolean", ARG_BODY, "NULL", "stop all trading on the account"},
+			{"no_shorting", "boolean", ARG_BODY, "NULL", "refuse orders that open short positions"},
+			{"fractional_trading", "boolean", ARG_BODY, "NULL", "allow fractional quantities"},
+			{"max_margin_multiplier", "integer", ARG_BODY, "NULL", "1 (no margin), 2 or 4", .min = 1, .max = 4},
+			{"pdt_check", "text", ARG_BODY, "NULL", "pattern day trader check", dtbp_checks},
+			{"max_options_trading_level", "integer", ARG_BODY, "NULL", "0 to 3", .min = 0, .max = 3, .number = true},
+			{"ptp_no_exception_entry", "boolean", ARG_BODY, "NULL", "publicly traded partnerships without exception"},
+			{"disable_overnight_trading", "boolean", ARG_BODY, "NULL", "no overnight sessions"},
+			{NULL}},
+		"SELECT no_shorting FROM alpaca_update_account_configurations(no_shorting => true);",
+		"change account settings disable shorting enable fractional margin multiplier suspend trading",
+		.declared = true, .shape = ALPACA_OBJECT, .what = "changing the account's configuration",
+		.check = check_configurations},
+	ALPACA_END_OF_OPERATIONS
+};

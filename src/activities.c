@@ -1,106 +1,76 @@
 /*
  * activities.c
- *		Account activities: fills and the non-trade kinds, all pages.
+ *		Account activities (fills and the non-trade kinds, every page), and
+ *		the account's activity events.  All declared.
  *
- * Alpaca pages activities by the id of the last one seen; the functions
- * here follow the pages themselves, so one query returns every activity
- * the filters select, however many pages that takes.
+ * Alpaca pages activities by the id of the last one seen; the declared
+ * entry point follows the pages itself (PAGES_LAST_ID), so one query
+ * returns every activity the filters select.
  */
 #include "postgres.h"
 
-#include "utils/builtins.h"
-
 #include "api.h"
+#include "catalog.h"
 
-PG_FUNCTION_INFO_V1(alpaca_activities);
-PG_FUNCTION_INFO_V1(alpaca_activities_by_type);
-
-#define DEFAULT_PAGE_SIZE 100
+ALPACA_DECLARED_SYMBOL(alpaca_activities);
+ALPACA_DECLARED_SYMBOL(alpaca_activities_by_type);
 
 static const char *const categories[] = {"trade_activity", "non_trade_activity", NULL};
 static const char *const directions[] = {"asc", "desc", NULL};
 
-/* Alpaca pages activities by the id of the last one seen */
-static const AlpacaRowSpec activity_pages = {ALPACA_LIST, NULL, NULL, "id"};
-
-/*
- * Fetch every page.  first_filter is the argument position of "date"; the
- * arguments from there are date, until, after, direction, page_size.
- */
 static void
-fetch_all(FunctionCallInfo fcinfo, const char *path, const char *types,
-		  const char *category, int first_filter)
+check_activities(FunctionCallInfo fcinfo, const AlpacaOperation *op)
 {
-	AlpacaRowSink *sink = alpaca_rows_begin(fcinfo);
-	char	   *date = alpaca_arg_date(fcinfo, first_filter);
-	char	   *until = alpaca_arg_timestamptz(fcinfo, first_filter + 1);
-	char	   *after = alpaca_arg_timestamptz(fcinfo, first_filter + 2);
-	char	   *direction = alpaca_arg_enum(fcinfo, first_filter + 3, "direction", directions);
-	char	   *size_arg = alpaca_arg_int(fcinfo, first_filter + 4, "page_size", 1, 100);
-	int			page_size = size_arg ? atoi(size_arg) : DEFAULT_PAGE_SIZE;
-	char	   *token = NULL;
-	AlpacaPager pager;
-	AlpacaPage	page;
-
-	alpaca_require(date == NULL || (until == NULL && after == NULL),
+	if (alpaca_operation_arg(op, "activity_types"))
+		alpaca_require(alpaca_declared_arg(fcinfo, "activity_types") == NULL ||
+					   alpaca_declared_arg(fcinfo, "category") == NULL,
+					   "activity_types and category cannot both be given", NULL);
+	alpaca_require(alpaca_declared_arg(fcinfo, "date") == NULL ||
+				   (alpaca_declared_arg(fcinfo, "until") == NULL && alpaca_declared_arg(fcinfo, "after") == NULL),
 				   "date cannot be combined with until or after", NULL);
-
-	alpaca_pager_init(&pager, "activities");
-	do
-	{
-		AlpacaRequest req;
-
-		alpaca_request_init(&req, "GET", path);
-		alpaca_query(&req, "activity_types", types);
-		alpaca_query(&req, "category", category);
-		alpaca_query(&req, "date", date);
-		alpaca_query(&req, "until", until);
-		alpaca_query(&req, "after", after);
-		alpaca_query(&req, "direction", direction);
-		alpaca_query(&req, "page_size", psprintf("%d", page_size));
-		alpaca_query(&req, "page_token", token);
-		alpaca_fetch_page(sink, &req, &activity_pages, &page);
-		/* a full page may have a next one, which starts after its last id */
-		token = page.parsed >= page_size ? page.last_key : NULL;
-		if (page.parsed >= page_size && token == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROTOCOL_VIOLATION),
-					 errmsg("the Alpaca API answered a full page of activities whose last one has no id"),
-					 errdetail("Without it the next page cannot be asked for.")));
-	} while (alpaca_pager_next(&pager, token, page.added));
 }
 
-/* alpaca_activities(activity_types text[], category, date, until, after, direction, page_size) */
-Datum
-alpaca_activities(PG_FUNCTION_ARGS)
-{
-	/* Alpaca adds activity types; its codes are upper case */
-	char	   *types = alpaca_arg_codes(fcinfo, 0, "activity_types", true);
-	char	   *category = alpaca_arg_enum(fcinfo, 1, "category", categories);
+/* the filters both activity functions take */
+#define ACTIVITY_FILTERS \
+	{"date", "date", ARG_QUERY, "NULL", "one day's activities (not with until or after)"}, \
+	{"until", "timestamptz", ARG_QUERY, "NULL", "up to this time"}, \
+	{"after", "timestamptz", ARG_QUERY, "NULL", "after this time"}, \
+	{"direction", "text", ARG_QUERY, "NULL", "by time; desc by default", directions}, \
+	{"page_size", "integer", ARG_QUERY, "NULL", "rows per request (1 to 100; 100 by default); every page is read", .min = 1, .max = 100}
 
-	alpaca_require(types == NULL || category == NULL,
-				   "activity_types and category cannot both be given", NULL);
-	fetch_all(fcinfo, "/v2/account/activities", types, category, 2);
-	return (Datum) 0;
-}
-
-/* alpaca_activities_by_type(activity_type, date, until, after, direction, page_size) */
-Datum
-alpaca_activities_by_type(PG_FUNCTION_ARGS)
-{
-	char	   *type = alpaca_arg_text(fcinfo, 0);
-	AlpacaRequest path;
-
-	alpaca_require(type != NULL && type[0] != '\0', "activity_type must not be empty", NULL);
-	for (char *p = type; *p; p++)
-	{
-		alpaca_require((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-					   (*p >= '0' && *p <= '9') || *p == '_',
-					   "activity_type must be one of Alpaca's codes, e.g. 'FILL' or 'DIV'", NULL);
-		*p = pg_toupper((unsigned char) *p);
-	}
-	alpaca_request_init(&path, "GET", "/v2/account/activities");
-	alpaca_path_segment(&path, "activity_type", type);
-	fetch_all(fcinfo, path.path.data, NULL, NULL, 1);
-	return (Datum) 0;
-}
+const AlpacaOperation alpaca_activities_operations[] = {
+	{"alpaca_activities", ALPACA_READ, "GET", "/v2/account/activities",
+		"Account activities, every page: fills, dividends, interest, fees, transfers and the rest.",
+		(const AlpacaArg[]) {
+			{"activity_types", "text[]", ARG_QUERY, "NULL", "Alpaca's codes, e.g. FILL, DIV, TRANS, FEE; new ones accepted",
+			.codes = true, .upper = true},
+			{"category", "text", ARG_QUERY, "NULL", "not with activity_types", categories},
+			ACTIVITY_FILTERS,
+			{NULL}},
+		"SELECT activity_type, symbol, net_amount, \"date\" FROM alpaca_activities(activity_types => ARRAY['DIV'], after => now() - interval '30 days');",
+		"activities fills trades dividends interest fees deposits transfers what happened history of the account",
+		.declared = true, .shape = ALPACA_LIST, .paging = PAGES_LAST_ID, .listing = "activities",
+		.check = check_activities},
+	{"alpaca_activities_by_type", ALPACA_READ, "GET", "/v2/account/activities/{activity_type}",
+		"Account activities of one type, every page.",
+		(const AlpacaArg[]) {
+			{"activity_type", "text", ARG_PATH, NULL, "one of Alpaca's codes, e.g. FILL or DIV", .codes = true, .upper = true},
+			ACTIVITY_FILTERS,
+			{NULL}},
+		"SELECT symbol, net_amount FROM alpaca_activities_by_type('DIV');",
+		"dividends fills of one kind activities by type",
+		.declared = true, .shape = ALPACA_LIST, .paging = PAGES_LAST_ID, .listing = "activities",
+		.check = check_activities},
+	{"alpaca_activity_events", ALPACA_READ, "GET", "/v2beta1/events/activities",
+		"The account's activity events between two times (or event ids), as rows; the live stream is the mirror's.",
+		(const AlpacaArg[]) {
+			{"since", "timestamptz", ARG_QUERY, "NULL", "from this time (or give since_id)"},
+			{"until", "timestamptz", ARG_QUERY, "NULL", "up to this time; now by default"},
+			{"since_id", "text", ARG_QUERY, "NULL", "after this event id (needs until_id)"},
+			{"until_id", "text", ARG_QUERY, "NULL", "up to this event id"},
+			{NULL}},
+		"SELECT event_id, activity_type, net_amount FROM alpaca_activity_events(since => now() - interval '1 day');",
+		"activity events stream recent events account events",
+		.declared = true, .shape = ALPACA_LIST, .paging = PAGES_EVENTS},
+	ALPACA_END_OF_OPERATIONS
+};

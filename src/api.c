@@ -582,8 +582,7 @@ alpaca_check_enum(const char *name, const char *value, const char *const *allowe
 		appendStringInfo(&list, "%s%s", a == allowed ? "" : ", ", *a);
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid %s: %s", name, alpaca_quote(value, strlen(value))),
-			 errhint("Valid values are: %s.", list.data)));
+			 errmsg("invalid %s: %s; valid values are %s", name, alpaca_quote(value, strlen(value)), list.data)));
 }
 
 char *
@@ -660,27 +659,32 @@ alpaca_arg_list(FunctionCallInfo fcinfo, int n, const char *name, const char *co
  * new one works the day Alpaca adds it.  upper: Alpaca's codes of this kind
  * are upper case, and the caller's are made so.
  */
-static char *
-check_code(const char *name, char *elem, const void *arg)
+char *
+alpaca_check_code(const char *name, char *elem, bool upper)
 {
-	bool		upper = (arg != NULL);
-	int			len = 0;
+	bool		valid = elem[0] != '\0' && strlen(elem) <= 64;
 
-	for (char *p = elem; *p; p++, len++)
+	for (char *p = elem; *p && valid; p++)
 	{
 		unsigned char c = (unsigned char) *p;
 
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
-			len = INT_MAX - 1;
+			valid = false;
 		else if (upper)
-			*p = pg_toupper((unsigned char) *p);
+			*p = pg_toupper(c);
 	}
-	if (len > 64)
+	if (!valid)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid element in %s: %s", name, alpaca_quote(elem, strlen(elem))),
-				 errhint("Alpaca's codes are letters, digits and underscores, at most 64.")));
+				 errmsg("invalid element in %s: %s (Alpaca's codes are letters, digits and underscores, at most 64)",
+						name, alpaca_quote(elem, strlen(elem)))));
 	return elem;
+}
+
+static char *
+check_code(const char *name, char *elem, const void *arg)
+{
+	return alpaca_check_code(name, elem, arg != NULL);
 }
 
 char *

@@ -100,6 +100,7 @@ extern char *alpaca_arg_codes(FunctionCallInfo fcinfo, int n, const char *name, 
 extern char *alpaca_arg_enum(FunctionCallInfo fcinfo, int n, const char *name,
 							 const char *const *allowed);
 extern void alpaca_check_enum(const char *name, const char *value, const char *const *allowed);
+extern char *alpaca_check_code(const char *name, char *elem, bool upper);
 extern void alpaca_require(bool cond, const char *message, const char *hint);
 
 #endif

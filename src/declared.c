@@ -1,18 +1,21 @@
 /*
  * declared.c
- *		Operations declared rather than written: one entry point for many.
+ *		One C entry point for every endpoint without checks of its own.
  *
- * The first 46 operations each have a C function, written when each had
- * checks of its own.  Most endpoints need none beyond their arguments' types,
- * so the rest are a table: the SQL function's name, the method, the path
- * template, where each argument goes, and what the answer looks like.  One
- * entry point, alpaca_declared(), finds the calling function's row (cached
- * in fn_extra), maps the arguments by their declared names (not positions)
- * and their SQL types to the path, query and body, and answers with the
- * declared row type: one row, a set (following pages when the answer has a
- * token), or nothing.  Adding such an endpoint is a row here and a CREATE
- * FUNCTION in SQL.  Calls that change the account pass the kill switch, the
- * audit trail and the budget like every other.
+ * An endpoint that needs nothing beyond its arguments' types is a
+ * declaration (src/catalog.h) beside the code of its area: the SQL
+ * function's name, the method, the path template, each argument's type,
+ * where it goes and what it may be, the answer's shape and paging.  Its SQL
+ * function names alpaca_declared (or, for the functions of 1.0, its own
+ * symbol, which forwards here: CREATE EXTENSION ... VERSION '1.0' still
+ * finds them).  The call finds its declaration by the function's name
+ * (cached in fn_extra), maps the arguments by their names (not positions),
+ * checks each, builds the path, query and body, and answers with the
+ * function's row type: one row, a set (following every page), or nothing.
+ * A declaration whose arguments do not match its SQL function is an error
+ * here and in sql/declarations.sql.  Calls that change the account pass the
+ * gate (read-only, standby, kill switch), the audit trail and the budget
+ * like every other.
  */
 #include "postgres.h"
 
@@ -20,94 +23,28 @@
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 #include "api.h"
+#include "catalog.h"
 #include "errors.h"
-#include "risk.h"
+#include "gate.h"
 
-typedef enum Where
-{
-	IN_PATH, IN_QUERY, IN_BODY
-} Where;
-
-typedef struct DeclaredArg
-{
-	const char *name;			/* the SQL argument's and Alpaca's name */
-	Where		where;
-	bool		required;
-	bool		number;			/* in a body: a JSON number, not a string */
-} DeclaredArg;
-
-#define MAX_DECLARED_ARGS 8
-
-typedef struct DeclaredOp
-{
-	const char *function;
-	const char *method;
-	const char *path;			/* "{name}" segments come from arguments */
-	AlpacaShape shape;
-	const char *list_field;		/* ALPACA_FIELD_LIST */
-	const char *token_field;	/* pages: the answer's token, sent back as
-								 * page_token */
-	bool		events;			/* text/event-stream of JSON objects */
-	const char *what;			/* for the kill switch's message */
-	DeclaredArg args[MAX_DECLARED_ARGS];
-} DeclaredOp;
-
-static const DeclaredOp ops[] = {
-	{"alpaca_market_clocks", "GET", "/v3/clock", ALPACA_FIELD_LIST, "clocks", NULL, false, NULL,
-	{{"markets", IN_QUERY}, {"time", IN_QUERY}}},
-	{"alpaca_market_calendar", "GET", "/v3/calendar/{market}", ALPACA_FIELD_LIST, "calendar", NULL, false, NULL,
-	{{"market", IN_PATH, true}, {"start", IN_QUERY}, {"end", IN_QUERY}, {"timezone", IN_QUERY}}},
-	{"alpaca_locates", "GET", "/v1/locates", ALPACA_FIELD_LIST, "locates", "next_page_token", false, NULL,
-	{{"status", IN_QUERY}, {"symbol", IN_QUERY}, {"start", IN_QUERY}, {"end", IN_QUERY}}},
-	{"alpaca_create_locate", "POST", "/v1/locates", ALPACA_OBJECT, NULL, NULL, false, "locating shares",
-	{{"symbol", IN_BODY, true}, {"qty", IN_BODY, true, true}, {"limit_price", IN_BODY}, {"all_or_none", IN_BODY}}},
-	{"alpaca_locate_quotes", "GET", "/v1/locates/quotes", ALPACA_FIELD_LIST, "quotes", NULL, false, NULL,
-	{{"symbols", IN_QUERY, true}}},
-	{"alpaca_locate", "GET", "/v1/locates/{locate_id}", ALPACA_OBJECT, NULL, NULL, false, NULL,
-	{{"locate_id", IN_PATH, true}}},
-	{"alpaca_us_corporates", "GET", "/v2/assets/fixed_income/us_corporates", ALPACA_FIELD_LIST, "us_corporates", NULL, false, NULL,
-	{{"bond_status", IN_QUERY}, {"isins", IN_QUERY}, {"cusips", IN_QUERY}, {"tickers", IN_QUERY}}},
-	{"alpaca_us_treasuries", "GET", "/v2/assets/fixed_income/us_treasuries", ALPACA_FIELD_LIST, "us_treasuries", NULL, false, NULL,
-	{{"subtype", IN_QUERY}, {"bond_status", IN_QUERY}, {"cusips", IN_QUERY}, {"isins", IN_QUERY}}},
-	{"alpaca_perp_account_vitals", "GET", "/v2/perpetuals/account_vitals", ALPACA_OBJECT},
-	{"alpaca_perp_leverage", "GET", "/v2/perpetuals/leverage", ALPACA_OBJECT, NULL, NULL, false, NULL,
-	{{"symbol", IN_QUERY}}},
-	{"alpaca_set_perp_leverage", "POST", "/v2/perpetuals/leverage", ALPACA_OBJECT, NULL, NULL, false, "setting a perpetual's leverage",
-	{{"symbol", IN_QUERY, true}, {"leverage", IN_QUERY, true}}},
-	{"alpaca_perp_wallets", "GET", "/v2/perpetuals/wallets", ALPACA_OBJECT_OR_LIST},
-	{"alpaca_perp_fee_estimate", "GET", "/v2/perpetuals/wallets/fees/estimate", ALPACA_OBJECT, NULL, NULL, false, NULL,
-	{{"asset", IN_QUERY}, {"from_address", IN_QUERY}, {"to_address", IN_QUERY}, {"amount", IN_QUERY}}},
-	{"alpaca_perp_transfers", "GET", "/v2/perpetuals/wallets/transfers", ALPACA_OBJECT_OR_LIST},
-	{"alpaca_request_perp_transfer", "POST", "/v2/perpetuals/wallets/transfers", ALPACA_OBJECT, NULL, NULL, false, "requesting a perpetuals withdrawal",
-	{{"amount", IN_BODY, true}, {"address", IN_BODY, true}, {"asset", IN_BODY, true}, {"chain", IN_BODY}}},
-	{"alpaca_perp_transfer", "GET", "/v2/perpetuals/wallets/transfers/{transfer_id}", ALPACA_OBJECT, NULL, NULL, false, NULL,
-	{{"transfer_id", IN_PATH, true}}},
-	{"alpaca_perp_whitelisted_addresses", "GET", "/v2/perpetuals/wallets/whitelists", ALPACA_OBJECT_OR_LIST},
-	{"alpaca_add_perp_whitelisted_address", "POST", "/v2/perpetuals/wallets/whitelists", ALPACA_OBJECT, NULL, NULL, false, "whitelisting an address",
-	{{"address", IN_BODY, true}, {"asset", IN_BODY, true}}},
-	{"alpaca_delete_perp_whitelisted_address", "DELETE", "/v2/perpetuals/wallets/whitelists/{whitelisted_address_id}", ALPACA_OBJECT, NULL, NULL, false, "removing a whitelisted address",
-	{{"whitelisted_address_id", IN_PATH, true}}},
-	{"alpaca_tokenization_mint", "POST", "/v2/tokenization/mint", ALPACA_OBJECT, NULL, NULL, false, "minting tokens",
-	{{"underlying_symbol", IN_BODY, true}, {"qty", IN_BODY, true}, {"issuer", IN_BODY, true}, {"network", IN_BODY, true}, {"wallet_address", IN_BODY, true}}},
-	{"alpaca_tokenization_requests", "GET", "/v2/tokenization/requests", ALPACA_LIST, NULL, NULL, false, NULL,
-	{{"type", IN_QUERY}, {"status", IN_QUERY}, {"underlying_symbol", IN_QUERY}, {"issuer", IN_QUERY}, {"network", IN_QUERY}, {"after", IN_QUERY}, {"before", IN_QUERY}}},
-	{"alpaca_activity_events", "GET", "/v2beta1/events/activities", ALPACA_LIST, NULL, NULL, true, NULL,
-	{{"since", IN_QUERY}, {"until", IN_QUERY}, {"since_id", IN_QUERY}, {"until_id", IN_QUERY}}},
-};
+#define MAX_DECLARED_ARGS 32
 
 /* What a call needs of its function, found once per call site. */
 typedef struct DeclaredCall
 {
-	const DeclaredOp *op;
-	int			position[MAX_DECLARED_ARGS];	/* SQL argument of each op arg */
-	Oid			type[MAX_DECLARED_ARGS];
+	const AlpacaOperation *op;
+	int			nargs;
+	int			position[MAX_DECLARED_ARGS];	/* SQL argument of each declared one */
 	bool		returns_void;
 } DeclaredCall;
 
@@ -127,53 +64,137 @@ prepare(FunctionCallInfo fcinfo)
 		elog(ERROR, "cache lookup failed for function %u", fn);
 	proc = (Form_pg_proc) GETSTRUCT(tup);
 	call = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(DeclaredCall));
-	for (size_t i = 0; i < lengthof(ops); i++)
-		if (strcmp(ops[i].function, NameStr(proc->proname)) == 0)
-			call->op = &ops[i];
+	call->op = alpaca_operation(NameStr(proc->proname));
 	if (call->op == NULL)
 		elog(ERROR, "alpaca_declared: no operation is declared for %s", NameStr(proc->proname));
 	call->returns_void = (proc->prorettype == VOIDOID);
 	nargs = get_func_arg_info(tup, &types, &names, &modes);
-	for (int k = 0; k < MAX_DECLARED_ARGS && call->op->args[k].name; k++)
+	for (const AlpacaArg *a = call->op->args; a && a->name; a++)
 	{
+		int			k = call->nargs++;
+
+		if (k >= MAX_DECLARED_ARGS)
+			elog(ERROR, "alpaca_declared: %s declares too many arguments", call->op->name);
 		call->position[k] = -1;
 		for (int i = 0; i < nargs && names; i++)
-			if (names[i] && strcmp(names[i], call->op->args[k].name) == 0)
-			{
+			if (names[i] && strcmp(names[i], a->name) == 0)
 				call->position[k] = i;
-				call->type[k] = types[i];
-			}
 		if (call->position[k] < 0)
-			elog(ERROR, "alpaca_declared: %s has no argument named %s", NameStr(proc->proname),
-				 call->op->args[k].name);
+			elog(ERROR, "alpaca_declared: %s has no argument named %s", call->op->name, a->name);
 	}
 	ReleaseSysCache(tup);
 	return call;
 }
 
-/* An argument as the text Alpaca wants, by its SQL type; NULL for NULL. */
-static char *
-arg_text(FunctionCallInfo fcinfo, int n, Oid type, const char *name)
+static DeclaredCall *
+declared_call(FunctionCallInfo fcinfo)
 {
-	switch (type)
+	if (fcinfo->flinfo->fn_extra == NULL)
+		fcinfo->flinfo->fn_extra = prepare(fcinfo);
+	return fcinfo->flinfo->fn_extra;
+}
+
+/* symbols text[] as a JSON array; NULL gives an empty list */
+static char *
+json_array(FunctionCallInfo fcinfo, int n, const char *name)
+{
+	ArrayType  *arr;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			count;
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '[');
+	if (!PG_ARGISNULL(n))
 	{
-		case TEXTARRAYOID:
-			return alpaca_arg_list(fcinfo, n, name, NULL);
-		case NUMERICOID:
-			return alpaca_arg_numeric(fcinfo, n, name, false);
-		case INT4OID:
-			return alpaca_arg_int(fcinfo, n, name, PG_INT32_MIN, PG_INT32_MAX);
-		case BOOLOID:
-			return alpaca_arg_bool(fcinfo, n);
-		case DATEOID:
-			return alpaca_arg_date(fcinfo, n);
-		case TIMESTAMPTZOID:
-			return alpaca_arg_timestamptz(fcinfo, n);
-		case UUIDOID:
-			return alpaca_arg_uuid(fcinfo, n);
-		default:
-			return alpaca_arg_text(fcinfo, n);
+		arr = PG_GETARG_ARRAYTYPE_P(n);
+		alpaca_require(ARR_NDIM(arr) <= 1, psprintf("%s must be a one-dimensional array", name), NULL);
+		deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &count);
+		for (int i = 0; i < count; i++)
+		{
+			char	   *s;
+
+			alpaca_require(!nulls[i], psprintf("%s must not contain NULL", name), NULL);
+			s = TextDatumGetCString(elems[i]);
+			alpaca_require(s[0] != '\0', psprintf("%s must not contain an empty symbol", name), NULL);
+			if (i)
+				appendStringInfoChar(&buf, ',');
+			escape_json(&buf, s);
+		}
 	}
+	appendStringInfoChar(&buf, ']');
+	return buf.data;
+}
+
+/* One argument as the text Alpaca wants, checked as it is declared; NULL for NULL. */
+static char *
+arg_text(FunctionCallInfo fcinfo, int n, const AlpacaArg *a)
+{
+	const char *t = a->type;
+	char	   *v;
+
+	if (strcmp(t, "text[]") == 0)
+	{
+		if (a->array)
+			return json_array(fcinfo, n, a->name);
+		return a->codes ? alpaca_arg_codes(fcinfo, n, a->name, a->upper) :
+			alpaca_arg_list(fcinfo, n, a->name, a->values);
+	}
+	if (strcmp(t, "numeric") == 0)
+		return alpaca_arg_numeric(fcinfo, n, a->name, a->positive);
+	if (strcmp(t, "integer") == 0)
+		return alpaca_arg_int(fcinfo, n, a->name, a->max > a->min ? a->min : PG_INT32_MIN,
+							  a->max > a->min ? a->max : PG_INT32_MAX);
+	if (strcmp(t, "boolean") == 0)
+		return alpaca_arg_bool(fcinfo, n);
+	if (strcmp(t, "date") == 0)
+		return alpaca_arg_date(fcinfo, n);
+	if (strcmp(t, "timestamptz") == 0)
+		return alpaca_arg_timestamptz(fcinfo, n);
+	if (strcmp(t, "uuid") == 0)
+		return alpaca_arg_uuid(fcinfo, n);
+	if (strcmp(t, "jsonb") == 0)
+		return PG_ARGISNULL(n) ? NULL : DatumGetCString(DirectFunctionCall1(jsonb_out, PG_GETARG_DATUM(n)));
+	v = alpaca_arg_text(fcinfo, n);
+	if (v == NULL)
+		return NULL;
+	if (a->nonempty)
+		alpaca_require(v[0] != '\0', psprintf("%s must not be empty", a->name), NULL);
+	if (a->maxlen)
+		alpaca_require(pg_mbstrlen(v) <= a->maxlen,
+					   psprintf("%s must be at most %d characters", a->name, a->maxlen), NULL);
+	if (a->values)
+		alpaca_check_enum(a->name, v, a->values);
+	if (a->codes)
+		v = alpaca_check_code(a->name, v, a->upper);
+	return v;
+}
+
+int
+alpaca_declared_position(FunctionCallInfo fcinfo, const char *name)
+{
+	DeclaredCall *call = declared_call(fcinfo);
+	int			k = 0;
+
+	for (const AlpacaArg *a = call->op->args; a && a->name; a++, k++)
+		if (strcmp(a->name, name) == 0)
+			return call->position[k];
+	elog(ERROR, "alpaca_declared: %s declares no argument %s", call->op->name, name);
+	pg_unreachable();
+}
+
+char *
+alpaca_declared_arg(FunctionCallInfo fcinfo, const char *name)
+{
+	DeclaredCall *call = declared_call(fcinfo);
+	int			k = 0;
+
+	for (const AlpacaArg *a = call->op->args; a && a->name; a++, k++)
+		if (strcmp(a->name, name) == 0)
+			return arg_text(fcinfo, call->position[k], a);
+	elog(ERROR, "alpaca_declared: %s declares no argument %s", call->op->name, name);
+	pg_unreachable();
 }
 
 /*
@@ -231,34 +252,23 @@ events_to_array(AlpacaResponse *resp)
 	resp->body_len = w - resp->body;
 }
 
-static bool
-named(List *names, const char *name)
-{
-	ListCell   *lc;
-
-	foreach(lc, names)
-		if (strcmp(lfirst(lc), name) == 0)
-		return true;
-	return false;
-}
-
 /*
  * Alpaca's event stream stays open, sending events as they happen, unless
- * it is given an end (until or until_id): a function that returns rows reads
- * the history up to now.  The live stream is the mirror's.
+ * it is given an end (until or until_id): a function that returns rows
+ * reads the history up to now.  The live stream is the mirror's.
  */
 static void
-bound_history(AlpacaRequest *req, List *given)
+bound_history(FunctionCallInfo fcinfo, AlpacaRequest *req)
 {
-	if (named(given, "until") || named(given, "until_id"))
+	if (alpaca_declared_arg(fcinfo, "until") || alpaca_declared_arg(fcinfo, "until_id"))
 		return;
-	if (named(given, "since_id"))
+	if (alpaca_declared_arg(fcinfo, "since_id"))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("until_id is required with since_id"),
 				 errdetail("Without an end Alpaca's event stream stays open."),
 				 errhint("Give until_id, or since and until; the mirror (alpaca.mirror) keeps the live stream in alpaca_mirror_activities.")));
-	if (!named(given, "since"))
+	if (!alpaca_declared_arg(fcinfo, "since"))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("since or since_id is required"),
@@ -266,67 +276,84 @@ bound_history(AlpacaRequest *req, List *given)
 	alpaca_query(req, "until", alpaca_format_timestamptz(GetCurrentTimestamp()));
 }
 
+/* The request as declared, from the call's arguments. */
+static void
+build(FunctionCallInfo fcinfo, DeclaredCall *call, AlpacaRequest *req)
+{
+	const AlpacaOperation *op = call->op;
+	char	   *path = pstrdup(op->path);
+	char	   *save = NULL;
+	int			k;
+
+	alpaca_request_start(req, fcinfo, op->method, "");
+	req->market_data = op->market_data;
+	/* the path: literal segments as written, {name} from the argument */
+	for (char *seg = strtok_r(path, "/", &save); seg; seg = strtok_r(NULL, "/", &save))
+	{
+		const AlpacaArg *a;
+
+		if (seg[0] != '{')
+		{
+			appendStringInfo(&req->path, "/%s", seg);
+			appendStringInfo(&req->template, "/%s", seg);
+			continue;
+		}
+		seg[strlen(seg) - 1] = '\0';
+		a = alpaca_operation_arg(op, seg + 1);
+		if (a == NULL)
+			elog(ERROR, "alpaca_declared: %s has no argument for {%s}", op->name, seg + 1);
+		k = a - op->args;
+		if (a->where == ARG_SYMBOL)
+			alpaca_symbol_segment(req, a->name, arg_text(fcinfo, call->position[k], a));
+		else
+			alpaca_path_segment(req, a->name, arg_text(fcinfo, call->position[k], a));
+	}
+	k = 0;
+	for (const AlpacaArg *a = op->args; a && a->name; a++, k++)
+	{
+		const char *wire = a->wire ? a->wire : a->name;
+		char	   *v;
+
+		if (a->where != ARG_QUERY && a->where != ARG_BODY)
+			continue;
+		v = arg_text(fcinfo, call->position[k], a);
+		if (v == NULL && a->or_else)
+			v = alpaca_declared_arg(fcinfo, a->or_else);
+		if (v == NULL && a->def == NULL && !a->array)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s is required", a->name)));
+		if (a->where == ARG_QUERY)
+			alpaca_query(req, wire, v);
+		else if (a->number || a->array || strcmp(a->type, "boolean") == 0 || strcmp(a->type, "jsonb") == 0)
+			alpaca_body_raw(req, wire, v);
+		else
+			alpaca_body_string(req, wire, v);
+	}
+	if (req->body.len > 0)
+		alpaca_body_finish(req);
+}
+
 PG_FUNCTION_INFO_V1(alpaca_declared);
 
 Datum
 alpaca_declared(PG_FUNCTION_ARGS)
 {
-	DeclaredCall *call = fcinfo->flinfo->fn_extra;
-	const DeclaredOp *op;
+	DeclaredCall *call = declared_call(fcinfo);
+	const AlpacaOperation *op = call->op;
 	AlpacaRequest req;
 	AlpacaRowSpec spec = {0};
-	char	   *path;
-	char	   *save = NULL;
-	char	   *token = NULL;
-	List	   *given = NIL;
 
-	if (call == NULL)
-		fcinfo->flinfo->fn_extra = call = prepare(fcinfo);
-	op = call->op;
-
-	alpaca_request_start(&req, fcinfo, op->method, "");
-	/* the path: literal segments as written, {name} from the argument */
-	path = pstrdup(op->path);
-	for (char *seg = strtok_r(path, "/", &save); seg; seg = strtok_r(NULL, "/", &save))
-	{
-		if (seg[0] != '{')
-		{
-			appendStringInfo(&req.path, "/%s", seg);
-			appendStringInfo(&req.template, "/%s", seg);
-			continue;
-		}
-		seg[strlen(seg) - 1] = '\0';
-		for (int k = 0; k < MAX_DECLARED_ARGS && op->args[k].name; k++)
-			if (strcmp(op->args[k].name, seg + 1) == 0)
-				alpaca_path_segment(&req, seg + 1, arg_text(fcinfo, call->position[k], call->type[k], seg + 1));
-	}
-	for (int k = 0; k < MAX_DECLARED_ARGS && op->args[k].name; k++)
-	{
-		const DeclaredArg *a = &op->args[k];
-		char	   *v;
-
-		if (a->where == IN_PATH)
-			continue;
-		v = arg_text(fcinfo, call->position[k], call->type[k], a->name);
-		if (op->events && v != NULL)
-			given = lappend(given, (void *) a->name);
-		if (v == NULL && a->required)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s is required", a->name)));
-		if (a->where == IN_QUERY)
-			alpaca_query(&req, a->name, v);
-		else if (a->number || call->type[k] == BOOLOID)
-			alpaca_body_raw(&req, a->name, v);
-		else
-			alpaca_body_string(&req, a->name, v);
-	}
-	if (op->events)
-		bound_history(&req, given);
-	if (req.body.len > 0)
-		alpaca_body_finish(&req);
-	if (strcmp(op->method, "GET") != 0)
+	if (!op->declared)
+		elog(ERROR, "alpaca_declared: %s is not a declared endpoint", op->name);
+	/* a change is refused before anything else: a read-only transaction, a standby, the kill switch */
+	if (op->effect != ALPACA_READ)
 		alpaca_check_trading(op->what);
+	build(fcinfo, call, &req);
+	if (op->check)
+		op->check(fcinfo, op);
+	if (op->paging == PAGES_EVENTS)
+		bound_history(fcinfo, &req);
 
 	if (call->returns_void)
 	{
@@ -339,7 +366,7 @@ alpaca_declared(PG_FUNCTION_ARGS)
 	spec.shape = op->shape;
 	spec.list_field = op->list_field;
 	spec.token_field = op->token_field;
-	if (op->events)
+	if (op->paging == PAGES_EVENTS)
 	{
 		AlpacaResponse resp;
 		AlpacaPage	page;
@@ -348,15 +375,30 @@ alpaca_declared(PG_FUNCTION_ARGS)
 		events_to_array(&resp);
 		alpaca_rows_parse(alpaca_rows_begin(fcinfo), resp.body, resp.body_len, &spec, &page);
 	}
-	else if (op->token_field)
+	else if (op->paging == PAGES_NONE)
+		alpaca_send_rows(fcinfo, &req, &spec);
+	else
 	{
 		/* every page: the same request with the answer's token */
 		AlpacaRowSink *sink = alpaca_rows_begin(fcinfo);
 		AlpacaPager pager;
 		AlpacaPage	page;
 		StringInfoData query = req.query;
+		char	   *token = NULL;
+		int			page_size = 0;
 
-		alpaca_pager_init(&pager, op->function);
+		if (op->paging == PAGES_LAST_ID)
+		{
+			/* a full page may have a next one, which starts after its last id */
+			char	   *size = alpaca_declared_arg(fcinfo, "page_size");
+
+			spec.key_field = "id";
+			page_size = size ? atoi(size) : 100;
+			if (size == NULL)
+				alpaca_query(&req, "page_size", "100");
+			query = req.query;
+		}
+		alpaca_pager_init(&pager, op->listing ? op->listing : op->name);
 		do
 		{
 			AlpacaRequest page_req = req;
@@ -365,10 +407,18 @@ alpaca_declared(PG_FUNCTION_ARGS)
 			appendStringInfoString(&page_req.query, query.data);
 			alpaca_query(&page_req, "page_token", token);
 			alpaca_fetch_page(sink, &page_req, &spec, &page);
-			token = page.token;
+			if (op->paging == PAGES_LAST_ID)
+			{
+				token = page.parsed >= page_size ? page.last_key : NULL;
+				if (page.parsed >= page_size && token == NULL)
+					ereport(ERROR,
+							(errcode(ERRCODE_PROTOCOL_VIOLATION),
+							 errmsg("the Alpaca API answered a full page whose last row has no id"),
+							 errdetail("Without it the next page cannot be asked for.")));
+			}
+			else
+				token = page.token;
 		} while (alpaca_pager_next(&pager, token, page.added));
 	}
-	else
-		alpaca_send_rows(fcinfo, &req, &spec);
 	return (Datum) 0;
 }

@@ -1,91 +1,67 @@
 /*
  * options.c
- *		Option contracts, all pages.
+ *		Option contracts, every page.  Declared.
  *
  * Exercise and do-not-exercise act on positions and live in positions.c;
  * multi-leg orders are alpaca_place_order(order_class => 'mleg', legs => ...).
  */
 #include "postgres.h"
 
-#include "utils/builtins.h"
-
 #include "utils/date.h"
 
 #include "api.h"
+#include "catalog.h"
 
-PG_FUNCTION_INFO_V1(alpaca_option_contracts);
-PG_FUNCTION_INFO_V1(alpaca_option_contract);
+ALPACA_DECLARED_SYMBOL(alpaca_option_contracts);
+ALPACA_DECLARED_SYMBOL(alpaca_option_contract);
 
 static const char *const statuses[] = {"active", "inactive", NULL};
 static const char *const types[] = {"call", "put", NULL};
 static const char *const styles[] = {"american", "european", NULL};
 
-static const AlpacaRowSpec contract_pages = {ALPACA_FIELD_LIST, "option_contracts", "next_page_token"};
-
-/*
- * alpaca_option_contracts(underlying_symbols text[], status,
- * expiration_date, expiration_date_gte, expiration_date_lte, root_symbol,
- * type, style, strike_price_gte, strike_price_lte, show_deliverables,
- * ppind, page_limit): every page, following next_page_token.
- */
-Datum
-alpaca_option_contracts(PG_FUNCTION_ARGS)
+static void
+check_contracts(FunctionCallInfo fcinfo, const AlpacaOperation *op)
 {
-	AlpacaRowSink *sink;
-	char	   *underlying = alpaca_arg_list(fcinfo, 0, "underlying_symbols", NULL);
-	char	   *status = alpaca_arg_enum(fcinfo, 1, "status", statuses);
-	char	   *exp = alpaca_arg_date(fcinfo, 2);
-	char	   *exp_gte = alpaca_arg_date(fcinfo, 3);
-	char	   *exp_lte = alpaca_arg_date(fcinfo, 4);
-	char	   *root = alpaca_arg_text(fcinfo, 5);
-	char	   *type = alpaca_arg_enum(fcinfo, 6, "type", types);
-	char	   *style = alpaca_arg_enum(fcinfo, 7, "style", styles);
-	char	   *strike_gte = alpaca_arg_numeric(fcinfo, 8, "strike_price_gte", false);
-	char	   *strike_lte = alpaca_arg_numeric(fcinfo, 9, "strike_price_lte", false);
-	char	   *deliverables = alpaca_arg_bool(fcinfo, 10);
-	char	   *ppind = alpaca_arg_bool(fcinfo, 11);
-	char	   *limit = alpaca_arg_int(fcinfo, 12, "page_limit", 1, 10000);
-	const char *token = NULL;
-	AlpacaPager pager;
-	AlpacaPage	page;
+	int			gte = alpaca_declared_position(fcinfo, "expiration_date_gte");
+	int			lte = alpaca_declared_position(fcinfo, "expiration_date_lte");
 
-	alpaca_require(!(exp && (exp_gte || exp_lte)),
+	alpaca_require(!(alpaca_declared_arg(fcinfo, "expiration_date") && (!PG_ARGISNULL(gte) || !PG_ARGISNULL(lte))),
 				   "expiration_date cannot be combined with expiration_date_gte or expiration_date_lte", NULL);
-	alpaca_require(PG_ARGISNULL(3) || PG_ARGISNULL(4) || PG_GETARG_DATEADT(3) <= PG_GETARG_DATEADT(4),
+	alpaca_require(PG_ARGISNULL(gte) || PG_ARGISNULL(lte) || PG_GETARG_DATEADT(gte) <= PG_GETARG_DATEADT(lte),
 				   "expiration_date_gte must not be after expiration_date_lte", NULL);
-
-	sink = alpaca_rows_begin(fcinfo);
-	alpaca_pager_init(&pager, "option contracts");
-	do
-	{
-		AlpacaRequest req;
-
-		alpaca_request_init(&req, "GET", "/v2/options/contracts");
-		alpaca_query(&req, "underlying_symbols", underlying);
-		alpaca_query(&req, "status", status);
-		alpaca_query(&req, "expiration_date", exp);
-		alpaca_query(&req, "expiration_date_gte", exp_gte);
-		alpaca_query(&req, "expiration_date_lte", exp_lte);
-		alpaca_query(&req, "root_symbol", root);
-		alpaca_query(&req, "type", type);
-		alpaca_query(&req, "style", style);
-		alpaca_query(&req, "strike_price_gte", strike_gte);
-		alpaca_query(&req, "strike_price_lte", strike_lte);
-		alpaca_query(&req, "show_deliverables", deliverables);
-		alpaca_query(&req, "ppind", ppind);
-		alpaca_query(&req, "limit", limit);
-		alpaca_query(&req, "page_token", token);
-		alpaca_fetch_page(sink, &req, &contract_pages, &page);
-		token = page.token;
-	} while (alpaca_pager_next(&pager, token, page.added));
-	return (Datum) 0;
 }
 
-Datum
-alpaca_option_contract(PG_FUNCTION_ARGS)
-{
-	AlpacaRequest req;
-	alpaca_request_init(&req, "GET", "/v2/options/contracts");
-	alpaca_path_segment(&req, "symbol_or_id", alpaca_arg_text(fcinfo, 0));
-	return alpaca_send_object(fcinfo, &req);
-}
+const AlpacaOperation alpaca_options_operations[] = {
+	{"alpaca_option_contracts", ALPACA_READ, "GET", "/v2/options/contracts",
+		"Option contracts, every page: by underlying, expiry, type, strike; their close price and open interest.",
+		(const AlpacaArg[]) {
+			{"underlying_symbols", "text[]", ARG_QUERY, "NULL", "e.g. ARRAY['SPY']"},
+			{"status", "text", ARG_QUERY, "NULL", NULL, statuses},
+			{"expiration_date", "date", ARG_QUERY, "NULL", "one expiry (not with the range)"},
+			{"expiration_date_gte", "date", ARG_QUERY, "NULL", "expiring on or after"},
+			{"expiration_date_lte", "date", ARG_QUERY, "NULL", "expiring on or before"},
+			{"root_symbol", "text", ARG_QUERY, "NULL", NULL},
+			{"type", "text", ARG_QUERY, "NULL", NULL, types},
+			{"style", "text", ARG_QUERY, "NULL", NULL, styles},
+			{"strike_price_gte", "numeric", ARG_QUERY, "NULL", "dollars"},
+			{"strike_price_lte", "numeric", ARG_QUERY, "NULL", "dollars"},
+			{"show_deliverables", "boolean", ARG_QUERY, "NULL", NULL},
+			{"ppind", "boolean", ARG_QUERY, "NULL", "penny price increments only"},
+			{"page_limit", "integer", ARG_QUERY, "NULL", "contracts per request (up to 10,000); every page is read",
+			.min = 1, .max = 10000, .wire = "limit"},
+			{NULL}},
+		"SELECT symbol, strike_price, expiration_date FROM alpaca_option_contracts(ARRAY['SPY'], type => 'put', expiration_date_lte => current_date + 30);",
+		"option contracts chain strikes expiries calls puts find an option",
+		.declared = true, .shape = ALPACA_FIELD_LIST, .list_field = "option_contracts",
+		.paging = PAGES_TOKEN, .token_field = "next_page_token", .listing = "option contracts",
+		.check = check_contracts},
+	{"alpaca_option_contract", ALPACA_READ, "GET", "/v2/options/contracts/{symbol_or_id}",
+		"One option contract by its symbol or id.",
+		(const AlpacaArg[]) {
+			{"symbol_or_id", "text", ARG_PATH, NULL, "an OCC symbol (AAPL261204C00150000) or a contract id"},
+			{NULL}},
+		"SELECT strike_price, expiration_date, multiplier FROM alpaca_option_contract('AAPL261204C00150000');",
+		"option contract details one contract",
+		.declared = true, .shape = ALPACA_OBJECT},
+	ALPACA_END_OF_OPERATIONS
+};

@@ -30,6 +30,7 @@
 #include "utils/timestamp.h"
 
 #include "api.h"
+#include "catalog.h"
 #include "json.h"
 #include "encoding.h"
 #include "errors.h"
@@ -38,11 +39,11 @@
 
 PG_FUNCTION_INFO_V1(alpaca_place_order);
 PG_FUNCTION_INFO_V1(alpaca_orders);
-PG_FUNCTION_INFO_V1(alpaca_order);
-PG_FUNCTION_INFO_V1(alpaca_order_by_client_id);
 PG_FUNCTION_INFO_V1(alpaca_replace_order);
-PG_FUNCTION_INFO_V1(alpaca_cancel_order);
-PG_FUNCTION_INFO_V1(alpaca_cancel_all_orders);
+ALPACA_DECLARED_SYMBOL(alpaca_order);
+ALPACA_DECLARED_SYMBOL(alpaca_order_by_client_id);
+ALPACA_DECLARED_SYMBOL(alpaca_cancel_order);
+ALPACA_DECLARED_SYMBOL(alpaca_cancel_all_orders);
 
 static const char *const sides[] = {"buy", "sell", NULL};
 static const char *const order_types[] = {"market", "limit", "stop", "stop_limit", "trailing_stop", NULL};
@@ -52,7 +53,6 @@ static const char *const intents[] = {"buy_to_open", "buy_to_close", "sell_to_op
 static const char *const list_statuses[] = {"open", "closed", "all", NULL};
 static const char *const directions[] = {"asc", "desc", NULL};
 static const char *const asset_classes[] = {"us_equity", "us_option", "crypto", "all", NULL};
-static const AlpacaRowSpec cancellations = {ALPACA_LIST};
 
 #define MAX_CLIENT_ORDER_ID 128
 #define ORDERS_PAGE 500			/* Alpaca's largest page */
@@ -742,28 +742,6 @@ alpaca_orders(PG_FUNCTION_ARGS)
 }
 
 
-/* alpaca_order(order_id uuid, nested boolean) */
-Datum
-alpaca_order(PG_FUNCTION_ARGS)
-{
-	AlpacaRequest req;
-
-	alpaca_request_start(&req, fcinfo, "GET", "/v2/orders");
-	alpaca_path_segment(&req, "order_id", alpaca_arg_uuid(fcinfo, 0));
-	alpaca_query(&req, "nested", alpaca_arg_bool(fcinfo, 1));
-	return alpaca_send_object(fcinfo, &req);
-}
-
-Datum
-alpaca_order_by_client_id(PG_FUNCTION_ARGS)
-{
-	AlpacaRequest req;
-
-	alpaca_request_start(&req, fcinfo, "GET", "/v2/orders:by_client_order_id");
-	alpaca_query(&req, "client_order_id", alpaca_arg_required(fcinfo, 0, "client_order_id"));
-	return alpaca_send_object(fcinfo, &req);
-}
-
 /*
  * alpaca_replace_order(order_id, qty, time_in_force, limit_price,
  * stop_price, trail, client_order_id): returns the new order.
@@ -796,25 +774,104 @@ alpaca_replace_order(PG_FUNCTION_ARGS)
 	return alpaca_send_object(fcinfo, &req);
 }
 
-Datum
-alpaca_cancel_order(PG_FUNCTION_ARGS)
-{
-	AlpacaRequest req;
+/* alpaca_place_order's arguments, and alpaca_queue_order's (the same) */
+static const char legs_schema[] =
+"{\"type\":\"array\",\"minItems\":2,\"maxItems\":4,\"x-sql-type\":\"jsonb\","
+"\"description\":\"an mleg order's legs (order_class mleg, no symbol or side): each a contract, its ratio and side\","
+"\"items\":{\"type\":\"object\",\"required\":[\"symbol\",\"ratio_qty\",\"side\"],\"properties\":{"
+"\"symbol\":{\"type\":\"string\",\"description\":\"an option contract, e.g. AAPL261204C00150000\"},"
+"\"ratio_qty\":{\"type\":\"string\",\"description\":\"contracts of this leg per unit of the strategy\"},"
+"\"side\":{\"type\":\"string\",\"enum\":[\"buy\",\"sell\"]},"
+"\"position_intent\":{\"type\":\"string\",\"enum\":[\"buy_to_open\",\"buy_to_close\",\"sell_to_open\",\"sell_to_close\"]}}}}";
 
-	alpaca_request_start(&req, fcinfo, "DELETE", "/v2/orders");
-	alpaca_path_segment(&req, "order_id", alpaca_arg_uuid(fcinfo, 0));
-	alpaca_check_trading("canceling an order");
-	alpaca_send_void(&req);
-	PG_RETURN_VOID();
-}
+const AlpacaArg alpaca_order_args[] = {
+	{"symbol", "text", ARG_LOCAL, NULL, "what to trade: AAPL, BTC/USD, an option contract; NULL for an mleg order"},
+	{"qty", "numeric", ARG_LOCAL, "NULL", "shares, coins or contracts (or give notional)", .positive = true},
+	{"side", "text", ARG_LOCAL, "NULL", "required unless mleg", sides},
+	{"type", "text", ARG_LOCAL, "'market'::text", NULL, order_types},
+	{"time_in_force", "text", ARG_LOCAL, "'day'::text", NULL, tifs},
+	{"limit_price", "numeric", ARG_LOCAL, "NULL", "dollars; required for limit and stop_limit", .positive = true},
+	{"stop_price", "numeric", ARG_LOCAL, "NULL", "dollars; required for stop and stop_limit", .positive = true},
+	{"trail_price", "numeric", ARG_LOCAL, "NULL", "trailing_stop: dollars below the high (or give trail_percent)", .positive = true},
+	{"trail_percent", "numeric", ARG_LOCAL, "NULL", "trailing_stop: percent below the high", .positive = true},
+	{"extended_hours", "boolean", ARG_LOCAL, "NULL", "limit orders, day or gtc, in the extended sessions too"},
+	{"client_order_id", "text", ARG_LOCAL, "NULL", "your id for it, 1 to 128 characters (one is made if not given); retry with the same one", .maxlen = 128},
+	{"order_class", "text", ARG_LOCAL, "NULL", NULL, order_classes},
+	{"take_profit_limit_price", "numeric", ARG_LOCAL, "NULL", "bracket, oco, oto: the take-profit leg's limit", .positive = true},
+	{"stop_loss_stop_price", "numeric", ARG_LOCAL, "NULL", "bracket, oco, oto: the stop-loss leg's stop", .positive = true},
+	{"stop_loss_limit_price", "numeric", ARG_LOCAL, "NULL", "the stop-loss leg's limit (with its stop)", .positive = true},
+	{"position_intent", "text", ARG_LOCAL, "NULL", NULL, intents},
+	{"notional", "numeric", ARG_LOCAL, "NULL", "dollars, instead of qty (market orders only)", .positive = true},
+	{"legs", "jsonb", ARG_LOCAL, "NULL", NULL, .schema = legs_schema},
+	{"advanced_instructions", "jsonb", ARG_LOCAL, "NULL", "Alpaca's advanced instructions object, as it is sent"},
+	{NULL}
+};
 
-/* One row per order Alpaca tried to cancel: id, HTTP status, body. */
-Datum
-alpaca_cancel_all_orders(PG_FUNCTION_ARGS)
-{
-	AlpacaRequest req;
-
-	alpaca_request_start(&req, fcinfo, "DELETE", "/v2/orders");
-	alpaca_check_trading("canceling every order");
-	return alpaca_send_rows(fcinfo, &req, &cancellations);
-}
+const AlpacaOperation alpaca_orders_operations[] = {
+	{"alpaca_place_order", ALPACA_ORDER, "POST", "/v2/orders",
+		"Place an order now (checked against the role's limits first); returns it. Exactly once: an unclear answer is looked up by client_order_id.",
+		alpaca_order_args,
+		"SELECT id, status FROM alpaca_place_order('AAPL', qty => 1, side => 'buy', type => 'limit', limit_price => 150);",
+		"buy sell order trade purchase shares place an order limit market stop short go long"},
+	{"alpaca_orders", ALPACA_READ, "GET", "/v2/orders",
+		"Every order the filters select, all pages, none twice (status open by default, as Alpaca's).",
+		(const AlpacaArg[]) {
+			{"status", "text", ARG_LOCAL, "NULL", NULL, list_statuses},
+			{"limit", "integer", ARG_LOCAL, "NULL", "at most this many rows", .min = 1, .max = PG_INT32_MAX},
+			{"after", "timestamptz", ARG_LOCAL, "NULL", "submitted after"},
+			{"until", "timestamptz", ARG_LOCAL, "NULL", "submitted until"},
+			{"direction", "text", ARG_LOCAL, "NULL", "by submission time; desc by default", directions},
+			{"nested", "boolean", ARG_LOCAL, "NULL", "legs inside their parent order"},
+			{"symbols", "text[]", ARG_LOCAL, "NULL", "only these symbols"},
+			{"side", "text", ARG_LOCAL, "NULL", NULL, sides},
+			{"asset_class", "text[]", ARG_LOCAL, "NULL", NULL, asset_classes},
+			{"before_order_id", "uuid", ARG_LOCAL, "NULL", NULL},
+			{"after_order_id", "uuid", ARG_LOCAL, "NULL", NULL},
+			{NULL}},
+		"SELECT id, symbol, side, qty, status FROM alpaca_orders(status => 'open');",
+		"orders list open orders pending working order history what did I buy fills status"},
+	{"alpaca_order", ALPACA_READ, "GET", "/v2/orders/{order_id}",
+		"One order by its id, with its fills so far.",
+		(const AlpacaArg[]) {
+			{"order_id", "uuid", ARG_PATH, NULL, "Alpaca's id of the order"},
+			{"nested", "boolean", ARG_QUERY, "NULL", "its legs inside it"},
+			{NULL}},
+		"SELECT status, filled_qty, filled_avg_price FROM alpaca_order('61e69015-8549-4bfd-b9c3-01e75843f47d');",
+		"order status fill filled price one order by id did it fill",
+		.declared = true, .shape = ALPACA_OBJECT},
+	{"alpaca_order_by_client_id", ALPACA_READ, "GET", "/v2/orders:by_client_order_id",
+		"One order by your client_order_id: whether it was placed, and its fills.",
+		(const AlpacaArg[]) {
+			{"client_order_id", "text", ARG_QUERY, NULL, "the id you placed it with", .nonempty = true},
+			{NULL}},
+		"SELECT id, status FROM alpaca_order_by_client_id('my-order-1');",
+		"order by client order id was it placed look up my order",
+		.declared = true, .shape = ALPACA_OBJECT},
+	{"alpaca_replace_order", ALPACA_ORDER, "PATCH", "/v2/orders/{order_id}",
+		"Replace an open order's quantity, time in force or prices (checked against the limits as the order it becomes); returns the new order.",
+		(const AlpacaArg[]) {
+			{"order_id", "uuid", ARG_LOCAL, NULL, "the open order"},
+			{"qty", "numeric", ARG_LOCAL, "NULL", NULL, .positive = true},
+			{"time_in_force", "text", ARG_LOCAL, "NULL", NULL, tifs},
+			{"limit_price", "numeric", ARG_LOCAL, "NULL", NULL, .positive = true},
+			{"stop_price", "numeric", ARG_LOCAL, "NULL", NULL, .positive = true},
+			{"trail", "numeric", ARG_LOCAL, "NULL", "a trailing stop's new trail", .positive = true},
+			{"client_order_id", "text", ARG_LOCAL, "NULL", "the new order's id", .maxlen = 128},
+			{NULL}},
+		"SELECT id, limit_price FROM alpaca_replace_order('61e69015-8549-4bfd-b9c3-01e75843f47d', limit_price => 151);",
+		"change modify amend replace an order move the limit price update quantity"},
+	{"alpaca_cancel_order", ALPACA_ORDER, "DELETE", "/v2/orders/{order_id}",
+		"Cancel one open order.",
+		(const AlpacaArg[]) {
+			{"order_id", "uuid", ARG_PATH, NULL, "the open order"},
+			{NULL}},
+		"SELECT alpaca_cancel_order('61e69015-8549-4bfd-b9c3-01e75843f47d');",
+		"cancel an order withdraw kill remove order",
+		.declared = true, .what = "canceling an order"},
+	{"alpaca_cancel_all_orders", ALPACA_ORDER, "DELETE", "/v2/orders",
+		"Cancel every open order; one row per order Alpaca tried to cancel.",
+		NULL, "SELECT id, status FROM alpaca_cancel_all_orders();",
+		"cancel all orders every open order flatten orders stop everything",
+		.declared = true, .shape = ALPACA_LIST, .what = "canceling every order"},
+	ALPACA_END_OF_OPERATIONS
+};

@@ -364,8 +364,9 @@ alpaca_order_needs_approval(const char *value)
  * found by its OID and the fixed search path: nothing the role can create
  * takes part in the query.
  */
-void
-alpaca_check_orders_today(void)
+/* How many orders this role placed today (New York time), and so far queued. */
+int64
+alpaca_orders_today(bool lock)
 {
 	const char *role = role_name();
 	AlpacaExtension ext;
@@ -373,10 +374,9 @@ alpaca_check_orders_today(void)
 	bool		isnull;
 	int			level;
 
-	if (alpaca_max_orders_per_day <= 0)
-		return;
-	DirectFunctionCall1(pg_advisory_xact_lock_int8,
-						Int64GetDatum((int64) hash_bytes((const unsigned char *) role, strlen(role)) | INT64CONST(0x616c70000000000)));
+	if (lock)
+		DirectFunctionCall1(pg_advisory_xact_lock_int8,
+							Int64GetDatum((int64) hash_bytes((const unsigned char *) role, strlen(role)) | INT64CONST(0x616c70000000000)));
 	alpaca_extension_find(&ext, false);
 	level = alpaca_spi_begin();
 	/* sent, and queued to be sent (an order in both counts once) */
@@ -397,6 +397,17 @@ alpaca_check_orders_today(void)
 		elog(ERROR, "could not count today's orders");
 	placed = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	alpaca_spi_end(level);
+	return placed;
+}
+
+void
+alpaca_check_orders_today(void)
+{
+	int64		placed;
+
+	if (alpaca_max_orders_per_day <= 0)
+		return;
+	placed = alpaca_orders_today(true);
 	if (placed >= alpaca_max_orders_per_day)
 		alpaca_refuse("alpaca.max_orders_per_day",
 					  psprintf("%lld orders were placed today (New York time); the limit is %d",

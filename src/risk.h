@@ -54,5 +54,6 @@ extern void alpaca_check_close(const char *symbol, const char *qty, const char *
 extern void alpaca_check_close_all(void);
 extern void alpaca_check_exercise(const char *what, const char *symbol_or_contract_id);
 extern void alpaca_check_orders_today(void);
+extern int64 alpaca_orders_today(bool lock);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * watchlists.c
- *		Watchlists, by id and by name.
+ *		Watchlists, by id and by name.  All declared.
  *
  * A watchlist row carries its assets as jsonb; alpaca_watchlist_assets()
  * gives them as alpaca_asset rows, so they join alpaca_assets() and
@@ -8,250 +8,110 @@
  */
 #include "postgres.h"
 
-#include "utils/builtins.h"
-
-#include "utils/array.h"
-#include "catalog/pg_type.h"
-#include "mb/pg_wchar.h"
-#include "utils/json.h"
-
 #include "api.h"
-#include "risk.h"
+#include "catalog.h"
 
-PG_FUNCTION_INFO_V1(alpaca_watchlists);
-PG_FUNCTION_INFO_V1(alpaca_watchlist);
-PG_FUNCTION_INFO_V1(alpaca_watchlist_by_name);
-PG_FUNCTION_INFO_V1(alpaca_watchlist_assets);
-PG_FUNCTION_INFO_V1(alpaca_watchlist_assets_by_name);
-PG_FUNCTION_INFO_V1(alpaca_create_watchlist);
-PG_FUNCTION_INFO_V1(alpaca_update_watchlist);
-PG_FUNCTION_INFO_V1(alpaca_update_watchlist_by_name);
-PG_FUNCTION_INFO_V1(alpaca_add_to_watchlist);
-PG_FUNCTION_INFO_V1(alpaca_add_to_watchlist_by_name);
-PG_FUNCTION_INFO_V1(alpaca_remove_from_watchlist);
-PG_FUNCTION_INFO_V1(alpaca_delete_watchlist);
-PG_FUNCTION_INFO_V1(alpaca_delete_watchlist_by_name);
-
-static const AlpacaRowSpec list = {ALPACA_LIST};
-static const AlpacaRowSpec assets_of_watchlist = {ALPACA_FIELD_LIST, "assets"};
+ALPACA_DECLARED_SYMBOL(alpaca_watchlists);
+ALPACA_DECLARED_SYMBOL(alpaca_watchlist);
+ALPACA_DECLARED_SYMBOL(alpaca_watchlist_by_name);
+ALPACA_DECLARED_SYMBOL(alpaca_watchlist_assets);
+ALPACA_DECLARED_SYMBOL(alpaca_watchlist_assets_by_name);
+ALPACA_DECLARED_SYMBOL(alpaca_create_watchlist);
+ALPACA_DECLARED_SYMBOL(alpaca_update_watchlist);
+ALPACA_DECLARED_SYMBOL(alpaca_update_watchlist_by_name);
+ALPACA_DECLARED_SYMBOL(alpaca_add_to_watchlist);
+ALPACA_DECLARED_SYMBOL(alpaca_add_to_watchlist_by_name);
+ALPACA_DECLARED_SYMBOL(alpaca_remove_from_watchlist);
+ALPACA_DECLARED_SYMBOL(alpaca_delete_watchlist);
+ALPACA_DECLARED_SYMBOL(alpaca_delete_watchlist_by_name);
 
 #define MAX_WATCHLIST_NAME 64
 
-/* The request for one watchlist: /v2/watchlists/{id} or /v2/watchlists:by_name?name= */
-static void
-watchlist_target(FunctionCallInfo fcinfo, AlpacaRequest *req, const char *method, bool by_name)
-{
-	if (by_name)
-	{
-		char	   *name = alpaca_arg_text(fcinfo, 0);
+/* the arguments watchlists share */
+#define BY_ID {"watchlist_id", "uuid", ARG_PATH, NULL, "the watchlist's id"}
+#define BY_NAME {"name", "text", ARG_QUERY, NULL, "the watchlist's name", .nonempty = true}
+#define NEW_NAME(n, where, def) {n, "text", where, def, "its name, at most 64 characters", .nonempty = true, .maxlen = MAX_WATCHLIST_NAME, .wire = "name"}
+#define SYMBOLS {"symbols", "text[]", ARG_BODY, "NULL", "its symbols, replacing any it had (none if NULL)", .array = true}
+#define SYMBOL(where) {"symbol", "text", where, NULL, "a symbol", .nonempty = true}
 
-		alpaca_require(name != NULL && name[0] != '\0', "watchlist name must not be empty", NULL);
-		alpaca_request_start(req, fcinfo, method, "/v2/watchlists:by_name");
-		alpaca_query(req, "name", name);
-	}
-	else
-	{
-		alpaca_request_start(req, fcinfo, method, "/v2/watchlists");
-		alpaca_path_segment(req, "watchlist_id", alpaca_arg_uuid(fcinfo, 0));
-	}
-}
-
-static char *
-checked_name(FunctionCallInfo fcinfo, int n)
-{
-	char	   *name = alpaca_arg_text(fcinfo, n);
-
-	alpaca_require(name != NULL && name[0] != '\0', "watchlist name must not be empty", NULL);
-	alpaca_require(pg_mbstrlen(name) <= MAX_WATCHLIST_NAME, "watchlist name must be at most 64 characters", NULL);
-	return name;
-}
-
-/* symbols text[] as a JSON array; NULL gives an empty list */
-static char *
-symbols_json(FunctionCallInfo fcinfo, int n)
-{
-	ArrayType  *arr;
-	Datum	   *elems;
-	bool	   *nulls;
-	int			count;
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	appendStringInfoChar(&buf, '[');
-	if (!PG_ARGISNULL(n))
-	{
-		arr = PG_GETARG_ARRAYTYPE_P(n);
-		alpaca_require(ARR_NDIM(arr) <= 1, "symbols must be a one-dimensional array", NULL);
-		deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &count);
-		for (int i = 0; i < count; i++)
-		{
-			char	   *s;
-
-			alpaca_require(!nulls[i], "symbols must not contain NULL", NULL);
-			s = TextDatumGetCString(elems[i]);
-			alpaca_require(s[0] != '\0', "symbols must not contain an empty symbol", NULL);
-			if (i)
-				appendStringInfoChar(&buf, ',');
-			escape_json(&buf, s);
-		}
-	}
-	appendStringInfoChar(&buf, ']');
-	return buf.data;
-}
-
-Datum
-alpaca_watchlists(PG_FUNCTION_ARGS)
-{
-	AlpacaRequest req;
-
-	alpaca_request_start(&req, fcinfo, "GET", "/v2/watchlists");
-	return alpaca_send_rows(fcinfo, &req, &list);
-}
-
-static Datum
-one_watchlist(FunctionCallInfo fcinfo, bool by_name)
-{
-	AlpacaRequest req;
-
-	watchlist_target(fcinfo, &req, "GET", by_name);
-	return alpaca_send_object(fcinfo, &req);
-}
-
-Datum
-alpaca_watchlist(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(one_watchlist(fcinfo, false));
-}
-
-Datum
-alpaca_watchlist_by_name(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(one_watchlist(fcinfo, true));
-}
-
-static Datum
-watchlist_assets(FunctionCallInfo fcinfo, bool by_name)
-{
-	AlpacaRequest req;
-
-	watchlist_target(fcinfo, &req, "GET", by_name);
-	return alpaca_send_rows(fcinfo, &req, &assets_of_watchlist);
-}
-
-Datum
-alpaca_watchlist_assets(PG_FUNCTION_ARGS)
-{
-	return watchlist_assets(fcinfo, false);
-}
-
-Datum
-alpaca_watchlist_assets_by_name(PG_FUNCTION_ARGS)
-{
-	return watchlist_assets(fcinfo, true);
-}
-
-/* alpaca_create_watchlist(name, symbols text[]) */
-Datum
-alpaca_create_watchlist(PG_FUNCTION_ARGS)
-{
-	AlpacaRequest req;
-
-	alpaca_check_trading("creating a watchlist");
-	alpaca_request_start(&req, fcinfo, "POST", "/v2/watchlists");
-	alpaca_body_string(&req, "name", checked_name(fcinfo, 0));
-	alpaca_body_raw(&req, "symbols", symbols_json(fcinfo, 1));
-	alpaca_body_finish(&req);
-	return alpaca_send_object(fcinfo, &req);
-}
-
-/*
- * alpaca_update_watchlist(watchlist_id, name, symbols) and
- * alpaca_update_watchlist_by_name(name, new_name, symbols): Alpaca replaces
- * the name and the whole list of symbols.
- */
-static Datum
-update_watchlist(FunctionCallInfo fcinfo, bool by_name)
-{
-	AlpacaRequest req;
-
-	alpaca_check_trading("changing a watchlist");
-	watchlist_target(fcinfo, &req, "PUT", by_name);
-	if (by_name && PG_ARGISNULL(1))
-		alpaca_body_string(&req, "name", alpaca_arg_text(fcinfo, 0));
-	else
-		alpaca_body_string(&req, "name", checked_name(fcinfo, 1));
-	alpaca_body_raw(&req, "symbols", symbols_json(fcinfo, 2));
-	alpaca_body_finish(&req);
-	return alpaca_send_object(fcinfo, &req);
-}
-
-Datum
-alpaca_update_watchlist(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(update_watchlist(fcinfo, false));
-}
-
-Datum
-alpaca_update_watchlist_by_name(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(update_watchlist(fcinfo, true));
-}
-
-static Datum
-add_symbol(FunctionCallInfo fcinfo, bool by_name)
-{
-	AlpacaRequest req;
-	char	   *symbol = alpaca_arg_text(fcinfo, 1);
-
-	alpaca_require(symbol != NULL && symbol[0] != '\0', "symbol must not be empty", NULL);
-	alpaca_check_trading("changing a watchlist");
-	watchlist_target(fcinfo, &req, "POST", by_name);
-	alpaca_body_string(&req, "symbol", symbol);
-	alpaca_body_finish(&req);
-	return alpaca_send_object(fcinfo, &req);
-}
-
-Datum
-alpaca_add_to_watchlist(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(add_symbol(fcinfo, false));
-}
-
-Datum
-alpaca_add_to_watchlist_by_name(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(add_symbol(fcinfo, true));
-}
-
-/* alpaca_remove_from_watchlist(watchlist_id, symbol): the updated watchlist */
-Datum
-alpaca_remove_from_watchlist(PG_FUNCTION_ARGS)
-{
-	AlpacaRequest req;
-	alpaca_check_trading("changing a watchlist");
-	watchlist_target(fcinfo, &req, "DELETE", false);
-	alpaca_symbol_segment(&req, "symbol", alpaca_arg_text(fcinfo, 1));
-	return alpaca_send_object(fcinfo, &req);
-}
-
-Datum
-alpaca_delete_watchlist(PG_FUNCTION_ARGS)
-{
-	AlpacaRequest req;
-
-	alpaca_check_trading("deleting a watchlist");
-	watchlist_target(fcinfo, &req, "DELETE", false);
-	alpaca_send_void(&req);
-	PG_RETURN_VOID();
-}
-
-Datum
-alpaca_delete_watchlist_by_name(PG_FUNCTION_ARGS)
-{
-	AlpacaRequest req;
-
-	alpaca_check_trading("deleting a watchlist");
-	watchlist_target(fcinfo, &req, "DELETE", true);
-	alpaca_send_void(&req);
-	PG_RETURN_VOID();
-}
+const AlpacaOperation alpaca_watchlists_operations[] = {
+	{"alpaca_watchlists", ALPACA_READ, "GET", "/v2/watchlists",
+		"Every watchlist (without its assets).",
+		NULL, "SELECT id, name FROM alpaca_watchlists();",
+		"watchlists lists of symbols favourites",
+		.declared = true, .shape = ALPACA_LIST},
+	{"alpaca_watchlist", ALPACA_READ, "GET", "/v2/watchlists/{watchlist_id}",
+		"One watchlist by id, its assets as jsonb.",
+		(const AlpacaArg[]) {BY_ID, {NULL}},
+		"SELECT name, assets FROM alpaca_watchlist('c9f32bb8-bd04-4ae9-a06d-3a1b2aa44fda');",
+		"watchlist by id",
+		.declared = true, .shape = ALPACA_OBJECT},
+	{"alpaca_watchlist_by_name", ALPACA_READ, "GET", "/v2/watchlists:by_name",
+		"One watchlist by name, its assets as jsonb.",
+		(const AlpacaArg[]) {BY_NAME, {NULL}},
+		"SELECT id, assets FROM alpaca_watchlist_by_name('tech');",
+		"watchlist by its name",
+		.declared = true, .shape = ALPACA_OBJECT},
+	{"alpaca_watchlist_assets", ALPACA_READ, "GET", "/v2/watchlists/{watchlist_id}",
+		"A watchlist's assets as alpaca_asset rows (they join alpaca_assets() and alpaca_positions() by symbol).",
+		(const AlpacaArg[]) {BY_ID, {NULL}},
+		"SELECT symbol FROM alpaca_watchlist_assets('c9f32bb8-bd04-4ae9-a06d-3a1b2aa44fda');",
+		"symbols in a watchlist assets of",
+		.declared = true, .shape = ALPACA_FIELD_LIST, .list_field = "assets"},
+	{"alpaca_watchlist_assets_by_name", ALPACA_READ, "GET", "/v2/watchlists:by_name",
+		"A watchlist's assets by its name, as alpaca_asset rows.",
+		(const AlpacaArg[]) {BY_NAME, {NULL}},
+		"SELECT symbol FROM alpaca_watchlist_assets_by_name('tech');",
+		"symbols in a watchlist by its name",
+		.declared = true, .shape = ALPACA_FIELD_LIST, .list_field = "assets"},
+	{"alpaca_create_watchlist", ALPACA_CHANGE, "POST", "/v2/watchlists",
+		"Create a watchlist with a name and symbols; returns it.",
+		(const AlpacaArg[]) {NEW_NAME("name", ARG_BODY, NULL), SYMBOLS, {NULL}},
+		"SELECT id FROM alpaca_create_watchlist('tech', ARRAY['AAPL', 'MSFT']);",
+		"create a new watchlist make a list of symbols",
+		.declared = true, .shape = ALPACA_OBJECT, .what = "creating a watchlist"},
+	{"alpaca_update_watchlist", ALPACA_CHANGE, "PUT", "/v2/watchlists/{watchlist_id}",
+		"Rename a watchlist and replace its symbols; returns it.",
+		(const AlpacaArg[]) {BY_ID, NEW_NAME("name", ARG_BODY, NULL), SYMBOLS, {NULL}},
+		"SELECT name FROM alpaca_update_watchlist('c9f32bb8-bd04-4ae9-a06d-3a1b2aa44fda', 'tech', ARRAY['AAPL']);",
+		"rename update replace a watchlist's symbols",
+		.declared = true, .shape = ALPACA_OBJECT, .what = "changing a watchlist"},
+	{"alpaca_update_watchlist_by_name", ALPACA_CHANGE, "PUT", "/v2/watchlists:by_name",
+		"Rename a watchlist found by name (new_name NULL keeps it) and replace its symbols; returns it.",
+		(const AlpacaArg[]) {BY_NAME, {"new_name", "text", ARG_BODY, "NULL", "its new name, at most 64 characters; NULL keeps it",
+			.nonempty = true, .maxlen = MAX_WATCHLIST_NAME, .wire = "name", .or_else = "name"}, SYMBOLS, {NULL}},
+		"SELECT name FROM alpaca_update_watchlist_by_name('tech', symbols => ARRAY['AAPL', 'NVDA']);",
+		"rename update replace a watchlist's symbols by its name",
+		.declared = true, .shape = ALPACA_OBJECT, .what = "changing a watchlist"},
+	{"alpaca_add_to_watchlist", ALPACA_CHANGE, "POST", "/v2/watchlists/{watchlist_id}",
+		"Add a symbol to a watchlist; returns it.",
+		(const AlpacaArg[]) {BY_ID, SYMBOL(ARG_BODY), {NULL}},
+		"SELECT assets FROM alpaca_add_to_watchlist('c9f32bb8-bd04-4ae9-a06d-3a1b2aa44fda', 'NVDA');",
+		"add put a symbol ticker stock on into a watchlist by id append include",
+		.declared = true, .shape = ALPACA_OBJECT, .what = "changing a watchlist"},
+	{"alpaca_add_to_watchlist_by_name", ALPACA_CHANGE, "POST", "/v2/watchlists:by_name",
+		"Add a symbol to a watchlist found by its name; returns it.",
+		(const AlpacaArg[]) {BY_NAME, SYMBOL(ARG_BODY), {NULL}},
+		"SELECT assets FROM alpaca_add_to_watchlist_by_name('tech', 'NVDA');",
+		"add put a symbol ticker stock on into a watchlist list called named by its name append include",
+		.declared = true, .shape = ALPACA_OBJECT, .what = "changing a watchlist"},
+	{"alpaca_remove_from_watchlist", ALPACA_CHANGE, "DELETE", "/v2/watchlists/{watchlist_id}/{symbol}",
+		"Remove a symbol from a watchlist; returns it.",
+		(const AlpacaArg[]) {BY_ID, SYMBOL(ARG_SYMBOL), {NULL}},
+		"SELECT assets FROM alpaca_remove_from_watchlist('c9f32bb8-bd04-4ae9-a06d-3a1b2aa44fda', 'NVDA');",
+		"remove a symbol from a watchlist drop stock",
+		.declared = true, .shape = ALPACA_OBJECT, .what = "changing a watchlist"},
+	{"alpaca_delete_watchlist", ALPACA_CHANGE, "DELETE", "/v2/watchlists/{watchlist_id}",
+		"Delete a watchlist.",
+		(const AlpacaArg[]) {BY_ID, {NULL}},
+		"SELECT alpaca_delete_watchlist('c9f32bb8-bd04-4ae9-a06d-3a1b2aa44fda');",
+		"delete remove a watchlist",
+		.declared = true, .what = "deleting a watchlist"},
+	{"alpaca_delete_watchlist_by_name", ALPACA_CHANGE, "DELETE", "/v2/watchlists:by_name",
+		"Delete a watchlist by its name.",
+		(const AlpacaArg[]) {BY_NAME, {NULL}},
+		"SELECT alpaca_delete_watchlist_by_name('tech');",
+		"delete remove a watchlist by its name",
+		.declared = true, .what = "deleting a watchlist"},
+	ALPACA_END_OF_OPERATIONS
+};
