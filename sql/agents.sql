@@ -68,7 +68,9 @@ FROM asked a ORDER BY 1;
 SELECT function, effect, example IS NOT NULL AS has_example FROM alpaca_help('close all my positions now') LIMIT 1;
 
 -- preview: what an order would do, sending nothing and writing no audit row
-SELECT (alpaca_request('GET', '/_sim/state')->>'orders')::int AS orders_before \gset
+\c - :owner
+SELECT (alpaca_request('GET', '/_sim/state')->>'orders')::int AS orders_before,
+       (SELECT count(*) FROM alpaca_audit) AS audit_before \gset
 \c - agt_trader
 BEGIN READ ONLY;
 SELECT allowed, refused_by, value, price_source, needs_approval, market_open, message
@@ -79,7 +81,8 @@ SELECT jsonb_path_query_array(checks, '$[*].setting') AS checked FROM alpaca_pre
 SELECT sqlstate_of($$SELECT alpaca_place_order('AAPL', qty => 1, side => 'buy')$$);
 COMMIT;
 \c - :owner
-SELECT (alpaca_request('GET', '/_sim/state')->>'orders')::int - :orders_before AS orders_sent;
+SELECT (alpaca_request('GET', '/_sim/state')->>'orders')::int - :orders_before AS orders_sent,
+       (SELECT count(*) FROM alpaca_audit) - :audit_before AS audit_rows;
 \c - agt_trader
 -- a refusal says the limit and its value in the message itself
 SELECT sqlstate_of($$SELECT alpaca_place_order('AAPL', qty => 10, side => 'buy')$$);
