@@ -29,11 +29,13 @@ OBJS = \
 	src/stream.o src/ws.o src/sse.o src/mirror_apply.o src/mirror.o \
 	src/raw.o src/account.o src/calendar.o src/assets.o src/orders.o src/positions.o \
 	src/watchlists.o src/activities.o src/portfolio.o src/options.o \
-	src/corporate_actions.o src/crypto.o src/locates.o src/tokenization.o src/local.o src/catalog.o
+	src/corporate_actions.o src/crypto.o src/locates.o src/tokenization.o src/local.o \
+	src/market_data.o src/market_stocks.o src/market_options.o src/market_crypto.o src/market_reference.o \
+	src/catalog.o
 
 # the regression suites run in this order against a live simulator
 REGRESS = setup account market assets orders positions watchlists activities options \
-	corporate_actions crypto errors secrets cancel hostile paging encoding keys paths \
+	corporate_actions crypto market_data errors secrets cancel hostile paging encoding keys paths \
 	placement limits audit budget cron_recipes outbox mirror boundary declarations agents current_api upgrade spec_coverage
 REGRESS_OPTS = --load-extension=alpaca
 

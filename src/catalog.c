@@ -39,6 +39,10 @@ static const AlpacaOperation *const areas[] = {
 	alpaca_locates_operations,
 	alpaca_tokenization_operations,
 	alpaca_local_operations,
+	alpaca_market_stocks_operations,
+	alpaca_market_options_operations,
+	alpaca_market_crypto_operations,
+	alpaca_market_reference_operations,
 };
 
 typedef struct ByName
@@ -296,8 +300,9 @@ PG_FUNCTION_INFO_V1(alpaca_catalog_entries);
 /*
  * alpaca_catalog_entries(): one row per declared function: its name,
  * signature, effect, method, path, summary, arguments (a JSON Schema),
- * example, keywords, comment, and whether it is a helper of the
- * extension's own.  Read at CREATE and ALTER EXTENSION.
+ * example, keywords, comment, whether it is a helper of the extension's
+ * own, and for a function made from its declaration what it returns and
+ * the version that made it.  Read at CREATE and ALTER EXTENSION.
  */
 Datum
 alpaca_catalog_entries(PG_FUNCTION_ARGS)
@@ -308,8 +313,8 @@ alpaca_catalog_entries(PG_FUNCTION_ARGS)
 	for (size_t a = 0; a < lengthof(areas); a++)
 		for (const AlpacaOperation *op = areas[a]; op->name; op++)
 		{
-			Datum		values[12];
-			bool		nulls[12] = {0};
+			Datum		values[14];
+			bool		nulls[14] = {0};
 
 			values[0] = CStringGetTextDatum(op->name);
 			values[1] = CStringGetTextDatum(signature(op));
@@ -326,6 +331,10 @@ alpaca_catalog_entries(PG_FUNCTION_ARGS)
 			values[9] = CStringGetTextDatum(op->keywords ? op->keywords : "");
 			values[10] = CStringGetTextDatum(comment(op));
 			values[11] = BoolGetDatum(op->internal);
+			values[12] = op->returns ? CStringGetTextDatum(op->returns) : (Datum) 0;
+			nulls[12] = op->returns == NULL;
+			values[13] = op->since ? CStringGetTextDatum(op->since) : (Datum) 0;
+			nulls[13] = op->since == NULL;
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	return (Datum) 0;

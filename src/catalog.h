@@ -106,6 +106,22 @@ struct AlpacaOperation
 	const char *listing;		/* paged: "activities", for messages */
 	const char *what;			/* a change: "creating a watchlist" */
 	AlpacaCheckArgs check;
+
+	/* answers whose rows are not Alpaca's objects field for field (rows.h) */
+	const AlpacaAlias *aliases;
+	const char *key_column;
+	const char *key_arg;		/* the argument whose value fills key_column
+								 * (a one-symbol answer) */
+	const char *value_column;
+	void		(*finish) (TupleDesc tupdesc, Datum *values, bool *nulls);
+
+	/*
+	 * Functions whose SQL is made from the declaration itself, by the
+	 * upgrade script of the version named (CREATE FUNCTION ... RETURNS
+	 * returns AS 'alpaca_declared'): nothing to keep in step by hand.
+	 */
+	const char *since;
+	const char *returns;
 };
 
 /* the end of an area's list of operations */
@@ -129,6 +145,10 @@ extern const AlpacaOperation alpaca_crypto_operations[];
 extern const AlpacaOperation alpaca_locates_operations[];
 extern const AlpacaOperation alpaca_tokenization_operations[];
 extern const AlpacaOperation alpaca_local_operations[];
+extern const AlpacaOperation alpaca_market_stocks_operations[];
+extern const AlpacaOperation alpaca_market_options_operations[];
+extern const AlpacaOperation alpaca_market_crypto_operations[];
+extern const AlpacaOperation alpaca_market_reference_operations[];
 
 extern Datum alpaca_declared(PG_FUNCTION_ARGS);
 

@@ -360,12 +360,21 @@ alpaca_declared(PG_FUNCTION_ARGS)
 		alpaca_send_void(&req);
 		PG_RETURN_VOID();
 	}
-	if (!fcinfo->flinfo->fn_retset)
-		return alpaca_send_object(fcinfo, &req);
-
 	spec.shape = op->shape;
 	spec.list_field = op->list_field;
 	spec.token_field = op->token_field;
+	spec.aliases = op->aliases;
+	spec.key_column = op->key_column;
+	spec.key_value = op->key_arg ? alpaca_declared_arg(fcinfo, op->key_arg) : NULL;
+	spec.value_column = op->value_column;
+	spec.finish = op->finish;
+	if (!fcinfo->flinfo->fn_retset)
+	{
+		AlpacaResponse resp;
+
+		alpaca_send(&req, &resp);
+		return alpaca_row_datum(fcinfo, resp.body, resp.body_len, &spec);
+	}
 	if (op->paging == PAGES_EVENTS)
 	{
 		AlpacaResponse resp;

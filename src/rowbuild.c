@@ -72,6 +72,51 @@ column_name_is(ColInfo *ci, const char *s, int n)
 }
 
 /*
+ * A column an alias names is matched by Alpaca's field name from then on
+ * (and messages name that field, as the answer does).  An alias naming no
+ * column is a mistake in a declaration, found by the first call and by
+ * sql/market_data.sql, which calls every function.
+ */
+void
+alpaca_builder_aliases(RowBuilder *rb, const AlpacaAlias *aliases)
+{
+	if (aliases == NULL || rb->aliases == aliases)
+		return;
+	if (rb->aliases != NULL)
+		elog(ERROR, "a row builder is used with two sets of aliases");
+	for (const AlpacaAlias *a = aliases; a->column; a++)
+	{
+		int			col = alpaca_find_column(rb, a->column, strlen(a->column), INT_MAX);
+
+		if (col < 0)
+			elog(ERROR, "row type %s has no column \"%s\" (for field \"%s\")",
+				 format_type_be(rb->tupdesc->tdtypeid), a->column, a->field);
+		rb->cols[col].name = a->field;
+		rb->cols[col].namelen = strlen(a->field);
+		if (strchr(a->field, '.'))
+			rb->nested = true;
+	}
+	rb->aliases = aliases;
+	for (int i = 0; i < rb->npredict; i++)
+		rb->predict[i] = -1;
+}
+
+bool
+alpaca_nested_object(RowBuilder *rb, const char *s, int n)
+{
+	if (!rb->nested)
+		return false;
+	for (int i = 0; i < rb->natts; i++)
+	{
+		ColInfo    *ci = &rb->cols[i];
+
+		if (ci->name && ci->namelen > n && ci->name[n] == '.' && memcmp(ci->name, s, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
  * The column a field named by the n bytes at s fills, or -1.  Fields come
  * in the same order row after row, so the column field k matched last time
  * is tried first.
@@ -126,6 +171,39 @@ alpaca_rows_parse(AlpacaRowSink *sink, char *body, size_t len, const AlpacaRowSp
 Datum
 alpaca_object_datum(FunctionCallInfo fcinfo, char *body, size_t len)
 {
+	AlpacaRowSpec spec = {ALPACA_OBJECT};
+
+	return alpaca_row_datum(fcinfo, body, len, &spec);
+}
+
+static HeapTuple
+row_from(TupleDesc tupdesc, char *body, size_t len, const AlpacaRowSpec *spec)
+{
+	AlpacaRowSink sink = {0};
+	AlpacaPage	page;
+
+	sink.rb = alpaca_make_builder(tupdesc);
+	sink.callcxt = CurrentMemoryContext;
+	alpaca_parse_into(&sink, body, len, spec, &page);
+	if (sink.result == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("the Alpaca API answered with no object where one was expected")));
+	return sink.result;
+}
+
+/* One object as a row of the given type, by the same strict rules as every answer. */
+HeapTuple
+alpaca_row_from_json(TupleDesc tupdesc, char *body, size_t len)
+{
+	AlpacaRowSpec spec = {ALPACA_OBJECT};
+
+	return row_from(tupdesc, body, len, &spec);
+}
+
+Datum
+alpaca_row_datum(FunctionCallInfo fcinfo, char *body, size_t len, const AlpacaRowSpec *spec)
+{
 	TupleDesc	tupdesc;
 
 	if (len == 0)
@@ -134,24 +212,6 @@ alpaca_object_datum(FunctionCallInfo fcinfo, char *body, size_t len)
 				 errmsg("the Alpaca API answered with an empty body")));
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "function returning a record called in a context that cannot accept it");
-	return HeapTupleGetDatum(alpaca_row_from_json(BlessTupleDesc(tupdesc), body, len));
-}
-
-/* One object as a row of the given type, by the same strict rules as every answer. */
-HeapTuple
-alpaca_row_from_json(TupleDesc tupdesc, char *body, size_t len)
-{
-	AlpacaRowSink sink = {0};
-	AlpacaRowSpec spec = {ALPACA_OBJECT};
-	AlpacaPage	page;
-
-	sink.rb = alpaca_make_builder(tupdesc);
-	sink.callcxt = CurrentMemoryContext;
-	alpaca_parse_into(&sink, body, len, &spec, &page);
-	if (sink.result == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROTOCOL_VIOLATION),
-				 errmsg("the Alpaca API answered with no object where one was expected")));
-	return sink.result;
+	return HeapTupleGetDatum(row_from(BlessTupleDesc(tupdesc), body, len, spec));
 }
 

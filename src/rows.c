@@ -39,6 +39,11 @@ typedef enum Frame
 	F_ROW,						/* an object whose fields are columns */
 	F_FIELD_ARRAY,				/* the array value of an array column */
 	F_COLUMN_ARRAY,				/* COLUMNS: one of the parallel arrays */
+	F_KEYED,					/* KEYED_*: an object of rows or row lists by
+								 * key */
+	F_NESTED,					/* an object within a row whose fields fill
+								 * columns (a snapshot's latestTrade) */
+	F_MAP,						/* MAP: an object of scalars, a row each */
 	F_SKIP						/* ignored, or captured as JSON text */
 } Frame;
 
@@ -46,7 +51,8 @@ typedef enum Frame
 typedef enum Role
 {
 	R_TOP, R_ROW, R_ROW_LIST, R_COLUMN, R_ARRAY_ELEM, R_COLUMN_ELEM,
-	R_COLUMNS_FIELD, R_TOKEN, R_IGNORE
+	R_COLUMNS_FIELD, R_TOKEN, R_KEYED, R_KEYED_VALUE, R_NESTED, R_MAP_VALUE,
+	R_IGNORE
 } Role;
 
 /* COLUMNS: one top-level field, an array of scalars or one scalar. */
@@ -89,6 +95,12 @@ typedef struct ParseState
 	bool		list_seen;
 	List	   *columns;		/* COLUMNS: ColumnData * */
 	ColumnData *cur_column;
+	int			keycol_att;		/* spec's key_column, or -1 */
+	char	   *map_key;		/* KEYED_*, MAP: the field being read (in
+								 * parsecxt) */
+	bool		top_keyed;		/* the answer itself is the keyed object */
+	char	   *nest_prefix;	/* F_NESTED: "latestTrade." */
+	int			nest_len;
 } ParseState;
 
 static int
@@ -159,6 +171,14 @@ begin_row(ParseState *ps)
 	ps->fieldno = 0;
 	ps->key_text = NULL;
 	ps->order_text = NULL;
+	if (ps->keycol_att >= 0 && (ps->map_key || ps->spec->key_value))
+	{
+		ColInfo    *ci = &rb->cols[ps->keycol_att];
+
+		rb->values[ps->keycol_att] = alpaca_convert_scalar(&ci->conv, ci->name,
+														   ps->map_key ? ps->map_key : pstrdup(ps->spec->key_value),
+														   JSON_TOKEN_STRING, &rb->nulls[ps->keycol_att]);
+	}
 }
 
 static void
@@ -176,6 +196,8 @@ end_row(ParseState *ps)
 		rb->nulls[rb->raw_att] = false;
 	}
 	ps->page->parsed++;
+	if (spec->finish)
+		spec->finish(rb->tupdesc, rb->values, rb->nulls);
 	if (spec->keep)
 		keep = spec->keep(spec->keep_arg, ps->key_text);
 	if (keep)
@@ -223,15 +245,46 @@ on_object_start(void *arg)
 	switch (ps->role)
 	{
 		case R_TOP:
-			if (ps->spec->shape == ALPACA_LIST)
-				shape_error(ps, "an array of objects", JSON_TOKEN_OBJECT_START);
-			if (ps->spec->shape == ALPACA_FIELD_LIST || ps->spec->shape == ALPACA_COLUMNS)
-				f = F_TOP_OBJECT;
-			else
-				f = F_ROW;
+			switch (ps->spec->shape)
+			{
+				case ALPACA_LIST:
+					shape_error(ps, "an array of objects", JSON_TOKEN_OBJECT_START);
+					break;
+				case ALPACA_FIELD_LIST:
+				case ALPACA_COLUMNS:
+				case ALPACA_FIELD_OBJECT:
+					f = F_TOP_OBJECT;
+					break;
+				case ALPACA_KEYED_LISTS:
+				case ALPACA_KEYED_OBJECTS:
+					f = ps->spec->list_field ? F_TOP_OBJECT : F_KEYED;
+					ps->top_keyed = ps->spec->list_field == NULL;
+					break;
+				case ALPACA_MAP:
+					f = F_MAP;
+					break;
+				default:
+					f = F_ROW;
+					break;
+			}
 			break;
 		case R_ROW:
 			f = F_ROW;
+			break;
+		case R_KEYED:
+			f = F_KEYED;
+			ps->list_seen = true;
+			break;
+		case R_KEYED_VALUE:
+			if (ps->spec->shape == ALPACA_KEYED_LISTS)
+				shape_error(ps, "an array of objects", JSON_TOKEN_OBJECT_START);
+			f = F_ROW;
+			break;
+		case R_NESTED:
+			f = F_NESTED;
+			break;
+		case R_MAP_VALUE:
+			shape_error(ps, "a scalar", JSON_TOKEN_OBJECT_START);
 			break;
 		case R_ROW_LIST:
 			shape_error(ps, "an array of objects", JSON_TOKEN_OBJECT_START);
@@ -282,7 +335,22 @@ on_array_start(void *arg)
 			f = F_ROW_LIST;
 			break;
 		case R_ROW:
-			shape_error(ps, "an object as element of the list", JSON_TOKEN_ARRAY_START);
+			shape_error(ps, ps->frames[ps->depth] == F_TOP_OBJECT ? "an object" :
+						"an object as element of the list", JSON_TOKEN_ARRAY_START);
+			break;
+		case R_KEYED:
+			shape_error(ps, "an object", JSON_TOKEN_ARRAY_START);
+			break;
+		case R_KEYED_VALUE:
+			if (ps->spec->shape != ALPACA_KEYED_LISTS)
+				shape_error(ps, "an object", JSON_TOKEN_ARRAY_START);
+			f = F_ROW_LIST;
+			break;
+		case R_NESTED:
+			alpaca_value_error(ps->field, "an object", JSON_TOKEN_ARRAY_START, NULL);
+			break;
+		case R_MAP_VALUE:
+			shape_error(ps, "a scalar", JSON_TOKEN_ARRAY_START);
 			break;
 		case R_ROW_LIST:
 			f = F_ROW_LIST;
@@ -355,6 +423,61 @@ on_array_element_start(void *arg, bool isnull)
 	}
 }
 
+/* A field of a row object (or of an object nested in one): the column it fills. */
+static void
+row_field(ParseState *ps, const char *name, int namelen)
+{
+	int			col = alpaca_find_column(ps->rb, name, namelen, ps->fieldno++);
+
+	ps->role = R_IGNORE;
+	ps->json_col = -1;
+	if (col < 0)
+	{
+		/* an object whose fields are columns of their own: one level deep */
+		if (ps->frames[ps->depth] == F_ROW && alpaca_nested_object(ps->rb, name, namelen))
+		{
+			ps->nest_prefix = MemoryContextAlloc(ps->rowcxt, namelen + 2);
+			memcpy(ps->nest_prefix, name, namelen);
+			ps->nest_prefix[namelen] = '.';
+			ps->nest_prefix[namelen + 1] = '\0';
+			ps->nest_len = namelen + 1;
+			/* a fault names the object itself, without the dot */
+			ps->field = MemoryContextStrdup(ps->rowcxt, ps->nest_prefix);
+			((char *) ps->field)[namelen] = '\0';
+			ps->role = R_NESTED;
+		}
+		return;
+	}
+	if (ps->rb->seen[col])
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("the Alpaca API answered with field \"%s\" twice in one object",
+						ps->rb->cols[col].name),
+				 errdetail("At byte %d.", byte_offset(ps))));
+	ps->rb->seen[col] = true;
+	ps->json_col = ps->rb->cols[col].conv.kind == COL_JSON ? col : -1;
+	ps->json_start = ps->value_start;
+	ps->role = R_COLUMN;
+	ps->col = col;
+	ps->field = ps->rb->cols[col].name;
+}
+
+/* KEYED_*, MAP: the field's name is the rows' key, kept until the next */
+static void
+keyed_field(ParseState *ps)
+{
+	const char *name;
+	int			namelen;
+
+	field_name(ps, &name, &namelen);
+	if (ps->map_key)
+		pfree(ps->map_key);
+	ps->map_key = MemoryContextAlloc(ps->parsecxt, namelen + 1);
+	memcpy(ps->map_key, name, namelen);
+	ps->map_key[namelen] = '\0';
+	ps->field = ps->map_key;
+}
+
 static void
 on_field_start(void *arg, char *fname, bool isnull)
 {
@@ -368,29 +491,33 @@ on_field_start(void *arg, char *fname, bool isnull)
 			{
 				const char *name;
 				int			namelen;
-				int			col;
 
 				field_name(ps, &name, &namelen);
-				col = alpaca_find_column(ps->rb, name, namelen, ps->fieldno++);
-
-				ps->role = R_IGNORE;
-				ps->json_col = -1;
-				if (col < 0)
-					break;
-				if (ps->rb->seen[col])
-					ereport(ERROR,
-							(errcode(ERRCODE_PROTOCOL_VIOLATION),
-							 errmsg("the Alpaca API answered with field \"%s\" twice in one object",
-									ps->rb->cols[col].name),
-							 errdetail("At byte %d.", byte_offset(ps))));
-				ps->rb->seen[col] = true;
-				ps->json_col = ps->rb->cols[col].conv.kind == COL_JSON ? col : -1;
-				ps->json_start = ps->value_start;
-				ps->role = R_COLUMN;
-				ps->col = col;
-				ps->field = ps->rb->cols[col].name;
+				row_field(ps, name, namelen);
 				break;
 			}
+		case F_NESTED:
+			{
+				const char *name;
+				int			namelen;
+				char	   *full;
+
+				field_name(ps, &name, &namelen);
+				full = palloc(ps->nest_len + namelen + 1);
+				memcpy(full, ps->nest_prefix, ps->nest_len);
+				memcpy(full + ps->nest_len, name, namelen);
+				full[ps->nest_len + namelen] = '\0';
+				row_field(ps, full, ps->nest_len + namelen);
+				break;
+			}
+		case F_KEYED:
+			keyed_field(ps);
+			ps->role = R_KEYED_VALUE;
+			break;
+		case F_MAP:
+			keyed_field(ps);
+			ps->role = R_MAP_VALUE;
+			break;
 		case F_TOP_OBJECT:
 			{
 				const char *name;
@@ -406,7 +533,11 @@ on_field_start(void *arg, char *fname, bool isnull)
 							(errcode(ERRCODE_PROTOCOL_VIOLATION),
 							 errmsg("the Alpaca API answered with field \"%s\" twice in one object",
 									spec->list_field)));
-				ps->role = R_ROW_LIST;
+				ps->role = spec->shape == ALPACA_FIELD_OBJECT ? R_ROW :
+					(spec->shape == ALPACA_KEYED_LISTS || spec->shape == ALPACA_KEYED_OBJECTS) ? R_KEYED :
+					R_ROW_LIST;
+				if (ps->role == R_ROW)
+					ps->list_seen = true;
 				ps->field = spec->list_field;
 			}
 			else if (spec->token_field && strcmp(fname, spec->token_field) == 0)
@@ -443,7 +574,7 @@ on_field_end(void *arg, char *fname, bool isnull)
 	ParseState *ps = arg;
 
 	ps->name_from = ps->lex->token_start;
-	if (ps->frames[ps->depth] == F_ROW && ps->json_col >= 0)
+	if ((ps->frames[ps->depth] == F_ROW || ps->frames[ps->depth] == F_NESTED) && ps->json_col >= 0)
 	{
 		if (!isnull)
 		{
@@ -455,10 +586,18 @@ on_field_end(void *arg, char *fname, bool isnull)
 		}
 		ps->json_col = -1;
 	}
-	if (ps->frames[ps->depth] == F_ROW || ps->frames[ps->depth] == F_TOP_OBJECT)
+	switch (ps->frames[ps->depth])
 	{
-		ps->role = R_IGNORE;
-		ps->field = NULL;
+		case F_ROW:
+		case F_NESTED:
+		case F_TOP_OBJECT:
+		case F_KEYED:
+		case F_MAP:
+			ps->role = R_IGNORE;
+			ps->field = NULL;
+			break;
+		default:
+			break;
 	}
 }
 
@@ -493,7 +632,8 @@ on_scalar(void *arg, char *token, JsonTokenType tt)
 			shape_error(ps, ps->spec->shape == ALPACA_LIST ? "an array of objects" : "an object", tt);
 			break;
 		case R_ROW:
-			shape_error(ps, "an object as element of the list", tt);
+			shape_error(ps, ps->frames[ps->depth] == F_TOP_OBJECT ? "an object" :
+						"an object as element of the list", tt);
 			break;
 		case R_ROW_LIST:
 			if (tt != JSON_TOKEN_NULL)
@@ -538,6 +678,41 @@ on_scalar(void *arg, char *token, JsonTokenType tt)
 			else if (tt != JSON_TOKEN_NULL)
 				alpaca_value_error(ps->spec->token_field, "a string", tt, token);
 			break;
+		case R_KEYED:
+			/* null: no rows */
+			if (tt != JSON_TOKEN_NULL)
+				shape_error(ps, "an object", tt);
+			ps->list_seen = true;
+			break;
+		case R_KEYED_VALUE:
+
+			/*
+			 * null: no row for the key.  Beside the rows of an answer that is
+			 * itself keyed (snapshots, movers) Alpaca sends a few strings of
+			 * its own ("currency", "last_updated"): not rows.
+			 */
+			if (tt == JSON_TOKEN_NULL || (tt == JSON_TOKEN_STRING && ps->top_keyed))
+				break;
+			shape_error(ps, ps->spec->shape == ALPACA_KEYED_LISTS ? "an array of objects" : "an object", tt);
+			break;
+		case R_NESTED:
+			if (tt != JSON_TOKEN_NULL)
+				alpaca_value_error(ps->field, "an object", tt, token);
+			break;
+		case R_MAP_VALUE:
+			{
+				RowBuilder *rb = ps->rb;
+				int			col = ps->spec->value_column ?
+					alpaca_find_column(rb, ps->spec->value_column, strlen(ps->spec->value_column), INT_MAX) : -1;
+
+				if (col < 0)
+					elog(ERROR, "a map answer without its value column");
+				begin_row(ps);
+				rb->values[col] = alpaca_convert_scalar(&rb->cols[col].conv, ps->map_key, token, tt,
+														&rb->nulls[col]);
+				end_row(ps);
+				break;
+			}
 		case R_IGNORE:
 			break;
 	}
@@ -634,6 +809,12 @@ alpaca_parse_into(AlpacaRowSink *sink, char *body, size_t len, const AlpacaRowSp
 		alpaca_find_column(ps.rb, spec->key_field, strlen(spec->key_field), INT_MAX) : -1;
 	ps.order_att = (spec->order_field && ps.rb) ?
 		alpaca_find_column(ps.rb, spec->order_field, strlen(spec->order_field), INT_MAX) : -1;
+	ps.keycol_att = (spec->key_column && ps.rb) ?
+		alpaca_find_column(ps.rb, spec->key_column, strlen(spec->key_column), INT_MAX) : -1;
+	if (spec->key_column && ps.keycol_att < 0)
+		elog(ERROR, "row type has no key column \"%s\"", spec->key_column);
+	if (ps.rb && spec->aliases)
+		alpaca_builder_aliases(ps.rb, spec->aliases);
 
 	old = MemoryContextSwitchTo(ps.parsecxt);
 	/* no de-escaped copies from the lexer: strings are read from their spans */

@@ -36,6 +36,8 @@ typedef struct RowBuilder
 	Datum	   *values;
 	bool	   *nulls;
 	bool	   *seen;
+	const AlpacaAlias *aliases; /* applied to the columns' names, or NULL */
+	bool		nested;			/* some column is a nested object's field */
 } RowBuilder;
 
 struct AlpacaRowSink
@@ -49,6 +51,10 @@ struct AlpacaRowSink
 extern RowBuilder *alpaca_make_builder(TupleDesc tupdesc);
 /* the column a field of n bytes at s fills, or -1; fieldno: its place in the object */
 extern int	alpaca_find_column(RowBuilder *rb, const char *s, int n, int fieldno);
+/* columns named by Alpaca's fields of other names (once per builder) */
+extern void alpaca_builder_aliases(RowBuilder *rb, const AlpacaAlias *aliases);
+/* whether a field of n bytes at s is an object whose fields fill columns */
+extern bool alpaca_nested_object(RowBuilder *rb, const char *s, int n);
 /* parse one body into the sink; the parse's memory is gone when it returns */
 extern void alpaca_parse_into(AlpacaRowSink *sink, char *body, size_t len, const AlpacaRowSpec *spec,
 							  AlpacaPage *page);

@@ -1,0 +1,173 @@
+/*
+ * market_stocks.c
+ *		The Market Data API's stock endpoints (/v2/stocks): bars, trades,
+ *		quotes and auctions over a time range, every page; the latest bar,
+ *		trade and quote; snapshots; exchange and condition codes.  Declared.
+ *
+ * Each comes for many symbols (alpaca_stock_bars(ARRAY['AAPL', 'MSFT'], ...),
+ * rows keyed by symbol) and, as Alpaca has them, for one
+ * (alpaca_stock_bar_single('AAPL', ...)).
+ */
+#include "postgres.h"
+
+#include "market_data.h"
+
+#define SYMBOLS_ARG {"symbols", "text[]", ARG_QUERY, NULL, "stock symbols, e.g. ARRAY['AAPL', 'MSFT']"}
+#define SYMBOL_ARG {"symbol", "text", ARG_PATH, NULL, "a stock symbol, e.g. AAPL"}
+#define TIMEFRAME_ARG {"timeframe", "text", ARG_QUERY, NULL, MD_TIMEFRAME_DOC}
+#define HISTORY_TAIL(feeds) \
+	{"asof", "date", ARG_QUERY, "NULL", "the day whose symbols are meant (renames); Alpaca's default: today"}, \
+	{"feed", "text", ARG_QUERY, "NULL", "sip (all exchanges), iex, otc, boats; Alpaca's default: sip if the plan allows", feeds}, \
+	{"currency", "text", ARG_QUERY, "NULL", "ISO 4217 currency of prices; Alpaca's default: USD", .codes = true, .upper = true}, \
+	MD_SORT_ARG
+#define LATEST_TAIL \
+	{"feed", "text", ARG_QUERY, "NULL", "sip, iex, delayed_sip (15 minutes late), otc, boats, overnight; Alpaca's default: sip if the plan allows, else iex", alpaca_stock_latest_feeds}, \
+	{"currency", "text", ARG_QUERY, "NULL", "ISO 4217 currency of prices; Alpaca's default: USD", .codes = true, .upper = true}
+
+static const char *const auction_feeds[] = {"sip", NULL};
+static const char *const tapes[] = {"A", "B", "C", NULL};
+
+#define TOKEN_PAGES .paging = PAGES_TOKEN, .token_field = "next_page_token"
+#define KEYED_BY_SYMBOL(field) .list_field = field, .key_column = "symbol"
+
+const AlpacaOperation alpaca_market_stocks_operations[] = {
+	{"alpaca_stock_bars", ALPACA_READ, "GET", "/v2/stocks/bars",
+		"Historical bars (open, high, low, close, volume) of many stocks, every page.",
+		(const AlpacaArg[]) {SYMBOLS_ARG, TIMEFRAME_ARG, MD_RANGE_ARGS,
+			{"adjustment", "text", ARG_QUERY, "NULL", "raw, split, dividend, spin-off, all, or several joined by commas; Alpaca's default: raw"},
+		HISTORY_TAIL(alpaca_stock_historical_feeds), {NULL}},
+		"SELECT symbol, timestamp, close, volume FROM alpaca_stock_bars(ARRAY['AAPL', 'MSFT'], '1Day', start => now() - interval '30 days');",
+		"stock bars candles price history ohlc daily minute chart backtest",
+		MD_READ, .shape = ALPACA_KEYED_LISTS, KEYED_BY_SYMBOL("bars"), TOKEN_PAGES, .listing = "stock bars",
+		.aliases = alpaca_bar_aliases, .check = alpaca_check_bars_args, .returns = "SETOF alpaca_bar"},
+	{"alpaca_stock_bar_single", ALPACA_READ, "GET", "/v2/stocks/{symbol}/bars",
+		"Historical bars of one stock, every page.",
+		(const AlpacaArg[]) {SYMBOL_ARG, TIMEFRAME_ARG, MD_RANGE_ARGS,
+			{"adjustment", "text", ARG_QUERY, "NULL", "raw, split, dividend, spin-off, all, or several joined by commas"},
+		HISTORY_TAIL(alpaca_stock_historical_feeds), {NULL}},
+		"SELECT timestamp, close FROM alpaca_stock_bar_single('AAPL', '1Hour', start => now() - interval '2 days');",
+		"one stock bars price history",
+		MD_READ, .shape = ALPACA_FIELD_LIST, .list_field = "bars", .key_column = "symbol", .key_arg = "symbol",
+		TOKEN_PAGES, .listing = "stock bars", .aliases = alpaca_bar_aliases, .check = alpaca_check_bars_args,
+		.returns = "SETOF alpaca_bar"},
+	{"alpaca_stock_trades", ALPACA_READ, "GET", "/v2/stocks/trades",
+		"Historical trades (ticks) of many stocks, every page.",
+		(const AlpacaArg[]) {SYMBOLS_ARG, MD_RANGE_ARGS, HISTORY_TAIL(alpaca_stock_historical_feeds), {NULL}},
+		"SELECT symbol, timestamp, price, size FROM alpaca_stock_trades(ARRAY['AAPL'], start => now() - interval '5 minutes');",
+		"stock trades ticks prints tape time and sales",
+		MD_READ, .shape = ALPACA_KEYED_LISTS, KEYED_BY_SYMBOL("trades"), TOKEN_PAGES, .listing = "stock trades",
+		.aliases = alpaca_stock_trade_aliases, .returns = "SETOF alpaca_stock_trade"},
+	{"alpaca_stock_trade_single", ALPACA_READ, "GET", "/v2/stocks/{symbol}/trades",
+		"Historical trades of one stock, every page.",
+		(const AlpacaArg[]) {SYMBOL_ARG, MD_RANGE_ARGS, HISTORY_TAIL(alpaca_stock_historical_feeds), {NULL}},
+		"SELECT timestamp, price, size FROM alpaca_stock_trade_single('AAPL', start => now() - interval '5 minutes');",
+		"one stock trades ticks",
+		MD_READ, .shape = ALPACA_FIELD_LIST, .list_field = "trades", .key_column = "symbol", .key_arg = "symbol",
+		TOKEN_PAGES, .listing = "stock trades", .aliases = alpaca_stock_trade_aliases,
+		.returns = "SETOF alpaca_stock_trade"},
+	{"alpaca_stock_quotes", ALPACA_READ, "GET", "/v2/stocks/quotes",
+		"Historical quotes (best bid and ask) of many stocks, every page.",
+		(const AlpacaArg[]) {SYMBOLS_ARG, MD_RANGE_ARGS, HISTORY_TAIL(alpaca_stock_historical_feeds), {NULL}},
+		"SELECT symbol, timestamp, bid_price, ask_price FROM alpaca_stock_quotes(ARRAY['AAPL'], start => now() - interval '1 minute');",
+		"stock quotes bid ask spread nbbo history",
+		MD_READ, .shape = ALPACA_KEYED_LISTS, KEYED_BY_SYMBOL("quotes"), TOKEN_PAGES, .listing = "stock quotes",
+		.aliases = alpaca_stock_quote_aliases, .returns = "SETOF alpaca_stock_quote"},
+	{"alpaca_stock_quote_single", ALPACA_READ, "GET", "/v2/stocks/{symbol}/quotes",
+		"Historical quotes of one stock, every page.",
+		(const AlpacaArg[]) {SYMBOL_ARG, MD_RANGE_ARGS, HISTORY_TAIL(alpaca_stock_historical_feeds), {NULL}},
+		"SELECT timestamp, bid_price, ask_price FROM alpaca_stock_quote_single('AAPL', start => now() - interval '1 minute');",
+		"one stock quotes bid ask",
+		MD_READ, .shape = ALPACA_FIELD_LIST, .list_field = "quotes", .key_column = "symbol", .key_arg = "symbol",
+		TOKEN_PAGES, .listing = "stock quotes", .aliases = alpaca_stock_quote_aliases,
+		.returns = "SETOF alpaca_stock_quote"},
+	{"alpaca_stock_auctions", ALPACA_READ, "GET", "/v2/stocks/auctions",
+		"The opening and closing auctions of many stocks, a row per day, every page.",
+		(const AlpacaArg[]) {SYMBOLS_ARG, MD_RANGE_ARGS, HISTORY_TAIL(auction_feeds), {NULL}},
+		"SELECT symbol, date, closing FROM alpaca_stock_auctions(ARRAY['AAPL'], start => now() - interval '7 days');",
+		"stock auctions opening closing cross auction prices",
+		MD_READ, .shape = ALPACA_KEYED_LISTS, KEYED_BY_SYMBOL("auctions"), TOKEN_PAGES, .listing = "stock auctions",
+		.aliases = (const AlpacaAlias[]) {{"date", "d"}, {"opening", "o"}, {"closing", "c"}, {NULL}},
+		.returns = "SETOF alpaca_stock_auction"},
+	{"alpaca_stock_auction_single", ALPACA_READ, "GET", "/v2/stocks/{symbol}/auctions",
+		"The opening and closing auctions of one stock, a row per day, every page.",
+		(const AlpacaArg[]) {SYMBOL_ARG, MD_RANGE_ARGS, HISTORY_TAIL(auction_feeds), {NULL}},
+		"SELECT date, opening, closing FROM alpaca_stock_auction_single('AAPL', start => now() - interval '7 days');",
+		"one stock auctions",
+		MD_READ, .shape = ALPACA_FIELD_LIST, .list_field = "auctions", .key_column = "symbol", .key_arg = "symbol",
+		TOKEN_PAGES, .listing = "stock auctions",
+		.aliases = (const AlpacaAlias[]) {{"date", "d"}, {"opening", "o"}, {"closing", "c"}, {NULL}},
+		.returns = "SETOF alpaca_stock_auction"},
+	{"alpaca_stock_latest_bars", ALPACA_READ, "GET", "/v2/stocks/bars/latest",
+		"The latest minute bar of each stock.",
+		(const AlpacaArg[]) {SYMBOLS_ARG, LATEST_TAIL, {NULL}},
+		"SELECT symbol, timestamp, close FROM alpaca_stock_latest_bars(ARRAY['AAPL', 'MSFT']);",
+		"latest bar last minute candle",
+		MD_READ, .shape = ALPACA_KEYED_OBJECTS, KEYED_BY_SYMBOL("bars"), .aliases = alpaca_bar_aliases,
+		.returns = "SETOF alpaca_bar"},
+	{"alpaca_stock_latest_bar_single", ALPACA_READ, "GET", "/v2/stocks/{symbol}/bars/latest",
+		"The latest minute bar of one stock.",
+		(const AlpacaArg[]) {SYMBOL_ARG, LATEST_TAIL, {NULL}},
+		"SELECT timestamp, close FROM alpaca_stock_latest_bar_single('AAPL');",
+		"latest bar one stock",
+		MD_READ, .shape = ALPACA_FIELD_OBJECT, .list_field = "bar", .key_column = "symbol", .key_arg = "symbol",
+		.aliases = alpaca_bar_aliases, .returns = "alpaca_bar"},
+	{"alpaca_stock_latest_trades", ALPACA_READ, "GET", "/v2/stocks/trades/latest",
+		"The latest trade of each stock: what it last traded at.",
+		(const AlpacaArg[]) {SYMBOLS_ARG, LATEST_TAIL, {NULL}},
+		"SELECT symbol, price, timestamp FROM alpaca_stock_latest_trades(ARRAY['AAPL', 'SPY']);",
+		"latest trade last price current price quote of a stock what is it trading at now spy price",
+		MD_READ, .shape = ALPACA_KEYED_OBJECTS, KEYED_BY_SYMBOL("trades"), .aliases = alpaca_stock_trade_aliases,
+		.returns = "SETOF alpaca_stock_trade"},
+	{"alpaca_stock_latest_trade_single", ALPACA_READ, "GET", "/v2/stocks/{symbol}/trades/latest",
+		"The latest trade of one stock.",
+		(const AlpacaArg[]) {SYMBOL_ARG, LATEST_TAIL, {NULL}},
+		"SELECT price, timestamp FROM alpaca_stock_latest_trade_single('AAPL');",
+		"latest trade one stock last price",
+		MD_READ, .shape = ALPACA_FIELD_OBJECT, .list_field = "trade", .key_column = "symbol", .key_arg = "symbol",
+		.aliases = alpaca_stock_trade_aliases, .returns = "alpaca_stock_trade"},
+	{"alpaca_stock_latest_quotes", ALPACA_READ, "GET", "/v2/stocks/quotes/latest",
+		"The latest quote (best bid and ask) of each stock.",
+		(const AlpacaArg[]) {SYMBOLS_ARG, LATEST_TAIL, {NULL}},
+		"SELECT symbol, bid_price, ask_price FROM alpaca_stock_latest_quotes(ARRAY['AAPL']);",
+		"latest quote bid ask spread now",
+		MD_READ, .shape = ALPACA_KEYED_OBJECTS, KEYED_BY_SYMBOL("quotes"), .aliases = alpaca_stock_quote_aliases,
+		.returns = "SETOF alpaca_stock_quote"},
+	{"alpaca_stock_latest_quote_single", ALPACA_READ, "GET", "/v2/stocks/{symbol}/quotes/latest",
+		"The latest quote of one stock.",
+		(const AlpacaArg[]) {SYMBOL_ARG, LATEST_TAIL, {NULL}},
+		"SELECT bid_price, ask_price FROM alpaca_stock_latest_quote_single('AAPL');",
+		"latest quote one stock bid ask",
+		MD_READ, .shape = ALPACA_FIELD_OBJECT, .list_field = "quote", .key_column = "symbol", .key_arg = "symbol",
+		.aliases = alpaca_stock_quote_aliases, .returns = "alpaca_stock_quote"},
+	{"alpaca_stock_snapshots", ALPACA_READ, "GET", "/v2/stocks/snapshots",
+		"Each stock's snapshot: latest trade and quote, minute bar, today's and the previous day's bar.",
+		(const AlpacaArg[]) {SYMBOLS_ARG, LATEST_TAIL, {NULL}},
+		"SELECT symbol, latest_trade_price, daily_bar_close, prev_daily_bar_close FROM alpaca_stock_snapshots(ARRAY['AAPL', 'SPY']);",
+		"snapshot price today change since yesterday daily bar previous close value positions",
+		MD_READ, .shape = ALPACA_KEYED_OBJECTS, .key_column = "symbol", .aliases = alpaca_snapshot_aliases,
+		.returns = "SETOF alpaca_snapshot"},
+	{"alpaca_stock_snapshot_single", ALPACA_READ, "GET", "/v2/stocks/{symbol}/snapshot",
+		"One stock's snapshot: latest trade and quote, minute bar, today's and the previous day's bar.",
+		(const AlpacaArg[]) {SYMBOL_ARG, LATEST_TAIL, {NULL}},
+		"SELECT latest_trade_price, prev_daily_bar_close FROM alpaca_stock_snapshot_single('AAPL');",
+		"snapshot one stock",
+		MD_READ, .shape = ALPACA_OBJECT, .aliases = alpaca_snapshot_aliases, .returns = "alpaca_snapshot"},
+	{"alpaca_stock_meta_conditions", ALPACA_READ, "GET", "/v2/stocks/meta/conditions/{ticktype}",
+		"What the condition codes of stock trades or quotes mean, for one tape.",
+		(const AlpacaArg[]) {
+			{"ticktype", "text", ARG_PATH, NULL, "trade or quote", alpaca_ticktypes},
+			{"tape", "text", ARG_QUERY, NULL, "A (NYSE), B (Arca, regional, IEX), C (Nasdaq)", tapes},
+			{NULL}},
+		"SELECT code, name FROM alpaca_stock_meta_conditions('trade', 'C');",
+		"condition codes meaning trade conditions",
+		MD_READ, .shape = ALPACA_MAP, .key_column = "code", .value_column = "name",
+		.returns = "SETOF alpaca_market_code"},
+	{"alpaca_stock_meta_exchanges", ALPACA_READ, "GET", "/v2/stocks/meta/exchanges",
+		"The stock exchanges' codes and names.",
+		(const AlpacaArg[]) {{NULL}},
+		"SELECT code, name FROM alpaca_stock_meta_exchanges();",
+		"exchange codes names venues",
+		MD_READ, .shape = ALPACA_MAP, .key_column = "code", .value_column = "name",
+		.returns = "SETOF alpaca_market_code"},
+	ALPACA_END_OF_OPERATIONS
+};
