@@ -162,10 +162,13 @@ def serve_websocket(handler, sim):
                     out = out[lost:]
                 else:
                     out = []
+                # read with the events: a test that sets it after reading an
+                # event must not cut the connection that event came on
+                drop_every = st.drop_every
             for msg in out:
                 send(msg)
                 sent += 1
-                if st.drop_every and sent % st.drop_every == 0:
+                if drop_every and sent % drop_every == 0:
                     return
             r, _, _ = select.select([sock], [], [], 0.002)
             if not r:

@@ -390,6 +390,9 @@ WHERE p.proname NOT IN (SELECT fn FROM calls)
       -- these write only tables (approve, reject, the mirror's)
       'alpaca_approve_order', 'alpaca_reject_order', 'alpaca_mirror_order', 'alpaca_mirror_positions_refresh',
       'alpaca_mirror_message', 'alpaca_mirror_activity', 'alpaca_mirror_reconcile')
+  -- the Market Data API: GETs of prices, declared as reads in the catalogue
+  AND p.proname NOT IN (SELECT function FROM alpaca_operations WHERE effect = 'read' AND method = 'GET'
+                        AND path !~ '^/v2/(orders|positions|watchlists|account)')
 ORDER BY 1;
 -- the SQLSTATE of the call, and whether anything reached Alpaca
 CREATE FUNCTION pg_temp.read_only_try(q text) RETURNS text LANGUAGE plpgsql AS $$

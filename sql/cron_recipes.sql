@@ -95,6 +95,34 @@ SELECT run_job('rebalance-from-mirror');
 SELECT count(*) AS queued_on_target FROM alpaca_order_outbox WHERE status IN ('queued', 'sending');
 DROP TABLE my_targets;
 TRUNCATE alpaca_mirror_orders, alpaca_mirror_positions, alpaca_mirror_activities;
+-- 5. keep a table of one-minute bars current: each run fetches from the last
+-- stored bar to the last whole minute on the market's clock (a bar still
+-- forming is left for the next run); a bar stored already is skipped
+SELECT sim('config', '{"now": "2026-11-25T15:00:00Z", "walk": false}') IS NOT NULL AS frozen;
+CREATE TABLE minute_bars AS SELECT * FROM alpaca_stock_bars(ARRAY['AAPL'], '1Min') WITH NO DATA;
+ALTER TABLE minute_bars ADD PRIMARY KEY (symbol, timestamp);
+SELECT cron.schedule('minute-bars', '*/5 * * * *', $$
+    INSERT INTO minute_bars
+    SELECT b.* FROM alpaca_clock() c,
+        alpaca_stock_bars(ARRAY['AAPL', 'MSFT'], '1Min',
+            start => coalesce((SELECT max(timestamp) FROM minute_bars), c.timestamp - interval '30 minutes'),
+            "end" => date_trunc('minute', c.timestamp) - interval '1 microsecond') b
+    ON CONFLICT (symbol, timestamp) DO NOTHING
+$$) > 0 AS scheduled;
+SELECT run_job('minute-bars');
+SELECT symbol, count(*) AS bars, max(timestamp) AT TIME ZONE 'UTC' AS last_bar FROM minute_bars GROUP BY symbol ORDER BY symbol;
+-- ten minutes later: ten more bars each, from the last one on, none twice
+SELECT sim('config', '{"now": "2026-11-25T15:10:00Z"}') IS NOT NULL AS later;
+SELECT run_job('minute-bars');
+SELECT symbol, count(*) AS bars, max(timestamp) AT TIME ZONE 'UTC' AS last_bar FROM minute_bars GROUP BY symbol ORDER BY symbol;
+SELECT run_job('minute-bars');   -- nothing new: nothing added
+SELECT count(*) AS bars FROM minute_bars;
+-- what was stored is what Alpaca has
+SELECT count(*) AS differ FROM (
+    SELECT * FROM minute_bars
+    EXCEPT SELECT * FROM alpaca_stock_bars(ARRAY['AAPL', 'MSFT'], '1Min', start => '2026-11-25T14:30:00Z', "end" => '2026-11-25T15:10:00Z')) d;
+SELECT sim('config', '{"now": null}') IS NOT NULL AS unfrozen;
+DROP TABLE minute_bars;
 -- the jobs, as pg_cron holds them
 SELECT jobname, schedule, active FROM cron.job ORDER BY jobid;
 SELECT cron.unschedule(jobname) FROM cron.job ORDER BY jobid;

@@ -48,6 +48,24 @@ FROM pg_type t
 JOIN pg_depend d ON d.objid = t.oid AND d.classid = 'pg_type'::regclass AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'alpaca'
 WHERE t.typtype = 'c';
+-- The Market Data API's types name their schemas in Alpaca's other file,
+-- market-data-api.json, anywhere in their comment ("(schema: stock_bar, ...)");
+-- their columns are the fields' long names (p is price), so here each named
+-- schema must exist in that file.
+\getenv md_spec_file ALPACA_MD_SPEC_FILE
+\if :{?md_spec_file}
+\else
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set md_spec_file :abs_srcdir '/../shared/alpaca/market-data-api.json'
+\endif
+CREATE TEMP TABLE md_spec AS SELECT pg_read_file(:'md_spec_file')::jsonb AS doc;
+CREATE TEMP TABLE md_types AS
+SELECT t.typname, substring(obj_description(t.oid, 'pg_type') FROM '\(schema: ([^)]+)\)') AS schemas
+FROM pg_type t
+JOIN pg_depend d ON d.objid = t.oid AND d.classid = 'pg_type'::regclass AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'alpaca'
+WHERE t.typtype = 'c' AND obj_description(t.oid, 'pg_type') !~ '\(schema: [^)]+\)$'
+  AND obj_description(t.oid, 'pg_type') ~ '\(schema: [^)]+\)';
 CREATE TEMP TABLE schema_fields AS
 WITH RECURSIVE s(typname, typrelid, node, depth) AS (
     SELECT typname, typrelid,
@@ -73,10 +91,11 @@ FROM s, jsonb_object_keys(CASE WHEN jsonb_typeof(node -> 'properties') = 'object
 SELECT r.typname, r.schemas FROM row_types r
 WHERE r.schemas IS NOT NULL AND NOT EXISTS (SELECT 1 FROM schema_fields f WHERE f.typname = r.typname)
 ORDER BY 1;
--- types with no schema: only the portfolio history's point, which is one
--- index across the answer's parallel arrays (timestamp, equity, ...), not
--- an object of the file
-SELECT typname FROM row_types WHERE schemas IS NULL ORDER BY 1;
+-- types with no schema: the portfolio history's point, which is one index
+-- across the answer's parallel arrays (timestamp, equity, ...), not an
+-- object of the file, and the order preview, which is the extension's own
+SELECT typname FROM row_types WHERE schemas IS NULL
+  AND typname NOT IN (SELECT typname FROM md_types) ORDER BY 1;
 -- fields of a schema that its row type lacks: none
 SELECT typname, field AS missing FROM schema_fields f
 WHERE NOT EXISTS (SELECT 1 FROM pg_attribute a
@@ -84,3 +103,19 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_attribute a
 ORDER BY 1, 2;
 -- how many fields each type was compared on
 SELECT typname, count(*) AS fields FROM schema_fields GROUP BY 1 ORDER BY 1;
+
+-- Market Data API: every operation of market-data-api.json has a function
+-- whose comment names it ("Market Data API GET /path:")
+SELECT count(*) AS market_data_operations FROM md_spec, jsonb_each(doc -> 'paths') AS x(p, item), jsonb_object_keys(item) AS m
+WHERE m IN ('get', 'post', 'put', 'patch', 'delete');
+SELECT upper(m) AS method, p AS path_without_function
+FROM md_spec, jsonb_each(doc -> 'paths') AS x(p, item), jsonb_object_keys(item) AS m
+WHERE m IN ('get', 'post', 'put', 'patch', 'delete')
+  AND NOT EXISTS (SELECT 1 FROM ext_functions f WHERE starts_with(f.comment, 'Market Data API ' || upper(m) || ' ' || p || ': '))
+ORDER BY 2;
+-- each market data type's schemas are in that file
+SELECT t.typname, name AS schema_not_in_the_file
+FROM md_types t, md_spec, regexp_split_to_table(t.schemas, ', ') AS name
+WHERE NOT (doc -> 'components' -> 'schemas') ? name
+ORDER BY 1, 2;
+SELECT count(*) AS market_data_types FROM md_types;
