@@ -10,11 +10,13 @@ SELECT current_user AS owner \gset
 \else
 \set pw 'trust'
 \endif
--- the worker completes a record after the answer; wait for it
-CREATE FUNCTION settled(cid text) RETURNS boolean LANGUAGE plpgsql AS $$
+-- the worker completes a record after the answer; wait for it (by the
+-- order's client_order_id, or every call to a path)
+CREATE FUNCTION settled(cid text, on_path text DEFAULT NULL) RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN
     FOR i IN 1..100 LOOP
-        IF NOT EXISTS (SELECT 1 FROM alpaca_audit WHERE client_order_id = cid AND outcome = 'pending') THEN
+        IF NOT EXISTS (SELECT 1 FROM alpaca_audit
+                       WHERE (client_order_id = cid OR path = on_path) AND outcome = 'pending') THEN
             RETURN true;
         END IF;
         PERFORM pg_sleep(0.05);
@@ -111,13 +113,7 @@ BEGIN
     FOR i IN 1..n LOOP
         PERFORM alpaca_request('POST', '/_sim/state');
     END LOOP;
-    FOR i IN 1..100 LOOP
-        IF NOT EXISTS (SELECT 1 FROM alpaca_audit WHERE path = '/_sim/state' AND outcome = 'pending') THEN
-            RETURN true;
-        END IF;
-        PERFORM pg_sleep(0.05);
-    END LOOP;
-    RETURN false;
+    RETURN settled(NULL, '/_sim/state');
 END $$;
 SELECT audited_calls(30) AS warmed_up, audited_calls(1) AS settled;
 SELECT memory AS memory_before, passes AS passes_before FROM audit_worker() \gset
