@@ -52,6 +52,13 @@ include $(PGXS)
 sim-check:
 	python3 sim/test_sim.py
 
+# setup and the named suites (all of REGRESS when SUITES is empty) against a
+# simulator it starts, on a throwaway cluster (scripts/suite); installcheck
+# alone needs both running already
+.PHONY: check-sim
+check-sim:
+	scripts/suite $(SUITES)
+
 # alpaca--V.sql: the full script of the version before V, then the upgrade to V
 .SECONDEXPANSION:
 $(DATA_built): $(EXTENSION)--%.sql: $$(call upgrade_into,$$*) $(EXTENSION)--$$(call upgrade_from,$$(call upgrade_into,$$*)).sql

@@ -5,6 +5,7 @@ POST /_sim/config {key: value}   the clock, the market's hours, fills, the walk,
 GET|POST /_sim/prices            the prices of the symbols seen; POST pins {symbol: price}
 POST|DELETE /_sim/faults         misbehaviour on the wire (see faults.py)
 GET|POST /_sim/state             counts: requests, orders, positions, cash, faults, rate limit windows
+GET /_sim/last_request           the last API request's method, path and User-Agent
 POST /_sim/orders                closed orders in bulk (paging tests)
 POST /_sim/seed_locates          expired locates in bulk (paging tests)
 POST /_sim/tick                  advance the market now and push to every stream
@@ -77,6 +78,9 @@ class Control:
                 "positions": {k: s(v["qty"]) for k, v in sim.positions.items()},
                 "cash": s(sim.cash), "faults": sim.faults, "rate_limits": sim.budgets.report()}
 
+    def last_request(self, body):
+        return dict(self.sim.last_request)
+
     def seed_orders(self, body):
         return self.sim.broker.orders.seed_orders(obj(body))
 
@@ -110,6 +114,7 @@ class Control:
               ("GET", "/_sim/prices"): prices, ("POST", "/_sim/prices"): pin_prices,
               ("POST", "/_sim/faults"): add_fault, ("DELETE", "/_sim/faults"): clear_faults,
               ("GET", "/_sim/state"): state, ("POST", "/_sim/state"): state,
+              ("GET", "/_sim/last_request"): last_request,
               ("POST", "/_sim/orders"): seed_orders,
               ("POST", "/_sim/seed_locates"): seed_locates,
               ("POST", "/_sim/tick"): tick,

@@ -124,6 +124,8 @@ class Handler(BaseHTTPRequestHandler):
         with sim.lock:
             sim.requests += 1   # every request that reached the API, answered or not
             sim.request_times.append(time.monotonic())
+            sim.last_request = {"method": self.command, "path": path,
+                                "user_agent": self.headers.get("User-Agent")}
         fault = faults.take(sim, self.command, path)
         if fault and fault.get("delay_ms"):
             time.sleep(fault["delay_ms"] / 1000.0)

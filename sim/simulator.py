@@ -63,6 +63,7 @@ class Sim:
         self.budgets.reset()
         self.requests = 0
         self.request_times = []   # monotonic seconds of each API request, for max_per_minute
+        self.last_request = {}    # the last API request's method, path and User-Agent (GET /_sim/last_request)
 
     def _describe(self, symbol):
         a = self.broker.assets.resolve(symbol)

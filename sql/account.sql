@@ -33,3 +33,8 @@ SELECT error_detail_of($$SELECT alpaca_request('PATCH', '/v2/account/configurati
 SELECT suspend_trade FROM alpaca_update_account_configurations(suspend_trade => true);
 SELECT sqlstate_of($$SELECT alpaca_place_order('AAPL', qty => 1, side => 'buy')$$);
 SELECT suspend_trade FROM alpaca_update_account_configurations(suspend_trade => false);
+-- the User-Agent names the extension's version
+SELECT count(*) AS asked FROM alpaca_clock();
+SELECT r->>'path' AS path, r->>'user_agent' AS user_agent,
+       r->>'user_agent' = 'pg-alpaca/' || (SELECT extversion FROM pg_extension WHERE extname = 'alpaca') AS current_version
+FROM alpaca_request('GET', '/_sim/last_request') r;

@@ -26,6 +26,8 @@ SELECT activity_type, type, side, qty, price, cum_qty, leaves_qty, order_status,
        transaction_time IS NOT NULL AS has_time, raw ? 'transaction_time' AS raw_kept
 FROM alpaca_activities(category => 'trade_activity') ORDER BY side;
 SELECT count(*) AS fills FROM alpaca_activities_by_type('FILL');
+-- the statistics count both types as one endpoint, by its path template
+SELECT endpoint FROM alpaca_stat_endpoints WHERE endpoint LIKE 'GET /v2/account/activities/%' ORDER BY 1;
 -- the last 30 days, as the issue asks
 SELECT count(*) > 0 AS recent FROM alpaca_activities(after => now() - interval '30 days');
 -- argument checks

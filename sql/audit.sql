@@ -10,11 +10,13 @@ SELECT current_user AS owner \gset
 \else
 \set pw 'trust'
 \endif
--- the worker completes a record after the answer; wait for it
-CREATE FUNCTION settled(cid text) RETURNS boolean LANGUAGE plpgsql AS $$
+-- the worker completes a record after the answer; wait for it (by the
+-- order's client_order_id, or every call to a path)
+CREATE FUNCTION settled(cid text, on_path text DEFAULT NULL) RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN
     FOR i IN 1..100 LOOP
-        IF NOT EXISTS (SELECT 1 FROM alpaca_audit WHERE client_order_id = cid AND outcome = 'pending') THEN
+        IF NOT EXISTS (SELECT 1 FROM alpaca_audit
+                       WHERE (client_order_id = cid OR path = on_path) AND outcome = 'pending') THEN
             RETURN true;
         END IF;
         PERFORM pg_sleep(0.05);
@@ -99,6 +101,27 @@ SELECT resolved();
 SELECT function, client_order_id, outcome FROM alpaca_audit WHERE pid = 0 ORDER BY id DESC LIMIT 1;
 ALTER SYSTEM RESET alpaca.settle_interval;
 SELECT pg_reload_conf();
+
+-- the audit worker's memory does not grow with the calls it records: read
+-- it after a warm-up, record 300 calls, read it again (alpaca_workers()
+-- shows it as of the start of a pass, so a last call's pass brings it up to
+-- date after each run)
+CREATE FUNCTION audit_worker(OUT memory bigint, OUT passes bigint) LANGUAGE sql
+AS $$ SELECT memory_bytes, passes FROM alpaca_workers() WHERE worker = 'alpaca audit' $$;
+CREATE FUNCTION audited_calls(n int) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    FOR i IN 1..n LOOP
+        PERFORM alpaca_request('POST', '/_sim/state');
+    END LOOP;
+    RETURN settled(NULL, '/_sim/state');
+END $$;
+SELECT audited_calls(30) AS warmed_up, audited_calls(1) AS settled;
+SELECT memory AS memory_before, passes AS passes_before FROM audit_worker() \gset
+SELECT audited_calls(300) AS recorded, audited_calls(1) AS settled;
+SELECT :memory_before > 0 AS measured, passes - :passes_before >= 300 AS a_pass_per_call,
+       memory - :memory_before < 64 * 1024 AS memory_flat
+FROM audit_worker();
+SELECT count(*) AS audited FROM alpaca_audit WHERE path = '/_sim/state' AND outcome = 'answered';
 
 -- readable by roles the owner grants, writable by none
 CREATE ROLE alpaca_auditor;

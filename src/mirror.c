@@ -308,14 +308,8 @@ apply_message(AlpacaMessage *m, Loop *loop)
 	}
 	PG_CATCH();
 	{
-		ErrorData  *e;
+		ErrorData  *e = alpaca_worker_subabort(here, owner);
 
-		MemoryContextSwitchTo(here);
-		e = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(here);
-		CurrentResourceOwner = owner;
 		set_error(m->source == FROM_TRADE_UPDATES ? "trade_updates" : "activity events", e->message);
 		ereport(LOG, (errmsg("alpaca mirror: a stream message was refused: %s", e->message)));
 		loop->reconcile = true;

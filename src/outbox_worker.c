@@ -163,12 +163,8 @@ refusal_by(Oid role, const char *body)
 	}
 	PG_CATCH();
 	{
-		ErrorData  *e;
+		ErrorData  *e = alpaca_worker_subabort(here, owner);
 
-		MemoryContextSwitchTo(here);
-		e = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
 		SetUserIdAndSecContext(save_user, save_context);
 		/* a limit says no; a failed price lookup is tried again */
 		refusal = ERRCODE_TO_CATEGORY(e->sqlerrcode) == ERRCODE_CONNECTION_EXCEPTION ? "" :

@@ -33,6 +33,7 @@
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
+#include "utils/resowner.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
@@ -207,6 +208,26 @@ alpaca_worker_abort(MemoryContext cxt)
 	AbortCurrentTransaction();
 	MemoryContextSwitchTo(cxt);
 	pgstat_report_activity(STATE_IDLE, NULL);
+	return e;
+}
+
+/*
+ * The same for an internal subtransaction, in a PG_CATCH: the error copied
+ * into cxt, the subtransaction rolled back, and cxt and owner (the memory
+ * context and resource owner from before BeginInternalSubTransaction) current
+ * again.
+ */
+ErrorData *
+alpaca_worker_subabort(MemoryContext cxt, ResourceOwner owner)
+{
+	ErrorData  *e;
+
+	MemoryContextSwitchTo(cxt);
+	e = CopyErrorData();
+	FlushErrorState();
+	RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
 	return e;
 }
 

@@ -9,6 +9,7 @@
 
 #include "utils/elog.h"
 #include "utils/palloc.h"
+#include "utils/resowner.h"
 
 typedef enum AlpacaWorkerKind
 {
@@ -41,6 +42,8 @@ extern void alpaca_worker_begin(const char *activity);
 extern void alpaca_worker_commit(void);
 /* after an error in a transaction: roll back and return the error, copied into cxt */
 extern ErrorData *alpaca_worker_abort(MemoryContext cxt);
+/* ... in an internal subtransaction: roll it back, back in cxt under owner */
+extern ErrorData *alpaca_worker_subabort(MemoryContext cxt, ResourceOwner owner);
 /* what alpaca_workers() shows: the last error (NULL clears it once work succeeds) */
 extern void alpaca_worker_report(const char *error);
 
