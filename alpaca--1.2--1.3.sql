@@ -58,7 +58,7 @@ CREATE FUNCTION alpaca_workers(OUT worker text, OUT pid integer, OUT started_at 
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'alpaca_workers'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION alpaca_workers() IS 'The extension''s background workers (alpaca audit, alpaca outbox, alpaca mirror): pid (NULL when not running), when it started, passes of its loop, the last one, the memory it holds after a pass, and its last error (cleared once its work succeeds again).';
+COMMENT ON FUNCTION alpaca_workers() IS 'The extension''s background workers (alpaca audit, alpaca outbox, alpaca mirror): pid (NULL when not running), when it started, passes of its loop, the last one, the memory in use after a pass (bytes its memory contexts hold in chunks, not the free space of their blocks), and its last error (cleared once its work succeeds again).';
 
 CREATE FUNCTION alpaca_budgets(OUT api text, OUT server_limit integer, OUT used_last_minute integer,
                                OUT reserved integer, OUT account_limit integer, OUT account_remaining integer,

@@ -144,6 +144,26 @@ alpaca_worker_start(AlpacaWorkerKind kind)
 	return pass_cxt;
 }
 
+/*
+ * Bytes in use in a context and its children: what the blocks hold less their
+ * free space.  MemoryContextMemAllocated() counts whole blocks, which grow by
+ * doubling, so a leak shows there as rare jumps of hundreds of kilobytes and
+ * a cache filling once looks the same; in-use bytes grow with each leaked
+ * chunk, which is what a leak test and an operator watching for one need.
+ */
+static Size
+memory_in_use(MemoryContext cxt)
+{
+	MemoryContextCounters totals = {0};
+	Size		used;
+
+	cxt->methods->stats(cxt, NULL, NULL, &totals, false);
+	used = totals.totalspace - totals.freespace;
+	for (MemoryContext child = cxt->firstchild; child != NULL; child = child->nextchild)
+		used += memory_in_use(child);
+	return used;
+}
+
 bool
 alpaca_worker_pass(void)
 {
@@ -160,7 +180,7 @@ alpaca_worker_pass(void)
 	}
 	MemoryContextSwitchTo(pass_cxt);
 	MemoryContextReset(pass_cxt);
-	memory = MemoryContextMemAllocated(TopMemoryContext, true);
+	memory = memory_in_use(TopMemoryContext);
 	SpinLockAcquire(&workers->mutex);
 	w->passes++;
 	w->last_pass_at = GetCurrentTimestamp();
@@ -176,9 +196,18 @@ alpaca_worker_wait(long timeout_ms)
 	ResetLatch(MyLatch);
 }
 
+/*
+ * The memory context current when a worker's transaction began, current
+ * again after it commits: CommitTransactionCommand() leaves
+ * TopMemoryContext current, and whatever a worker allocated after it (a copy
+ * of the next slot's data, say) would live as long as the worker did.
+ */
+static MemoryContext before_xact = NULL;
+
 void
 alpaca_worker_begin(const char *activity)
 {
+	before_xact = CurrentMemoryContext;
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -195,6 +224,7 @@ alpaca_worker_commit(void)
 	CommitTransactionCommand();
 	pgstat_report_stat(false);
 	pgstat_report_activity(STATE_IDLE, NULL);
+	MemoryContextSwitchTo(before_xact ? before_xact : pass_cxt);
 }
 
 ErrorData *

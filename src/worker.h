@@ -38,7 +38,7 @@ extern void alpaca_worker_wait(long timeout_ms);
 
 /* a transaction with SPI and a snapshot, shown in pg_stat_activity */
 extern void alpaca_worker_begin(const char *activity);
-/* commit, then report statistics and idleness */
+/* commit, report statistics and idleness, back in the context current at begin */
 extern void alpaca_worker_commit(void);
 /* after an error in a transaction: roll back and return the error, copied into cxt */
 extern ErrorData *alpaca_worker_abort(MemoryContext cxt);
