@@ -92,6 +92,8 @@ DO $$ BEGIN
         PERFORM pg_sleep(0.01);
     END LOOP;
 END $$;
+-- each notification names only the order ({"order_id" : "..."}) and carries no
+-- authority (any role may LISTEN or NOTIFY): the row says what happened
 LISTEN alpaca_trade_updates;
 SELECT id AS demo_order FROM alpaca_place_order('TSLA', qty => 3, side => 'buy', client_order_id => 'demo-mirrored') \gset
 SELECT pg_sleep(0.2);
