@@ -26,7 +26,7 @@ OBJS = \
 	src/budget.o src/extension.o src/worker.o \
 	src/audit.o src/audit_worker.o src/symbols.o src/pricing.o src/risk.o src/declared.o \
 	src/preview.o src/outbox.o src/outbox_worker.o src/settle.o \
-	src/stream.o src/ws.o src/sse.o src/mirror_apply.o src/mirror.o \
+	src/stream.o src/ws.o src/sse.o src/mirror_apply.o src/mirror.o src/prices.o \
 	src/raw.o src/account.o src/calendar.o src/assets.o src/orders.o src/positions.o \
 	src/watchlists.o src/activities.o src/portfolio.o src/options.o \
 	src/corporate_actions.o src/crypto.o src/locates.o src/tokenization.o src/local.o \
@@ -36,7 +36,7 @@ OBJS = \
 # the regression suites run in this order against a live simulator
 REGRESS = setup account market assets orders positions watchlists activities options \
 	corporate_actions crypto market_data errors secrets cancel hostile paging encoding keys paths \
-	placement limits audit budget cron_recipes outbox mirror boundary declarations agents current_api upgrade spec_coverage
+	placement limits audit budget cron_recipes outbox mirror live_prices boundary declarations agents current_api upgrade spec_coverage
 REGRESS_OPTS = --load-extension=alpaca
 
 PG_CPPFLAGS = -Isrc -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror \

@@ -319,7 +319,7 @@ BEGIN
         EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.%s TO %s', f.signature, role);
         RETURN NEXT 'EXECUTE ON ' || f.signature;
     END LOOP;
-    FOREACH t IN ARRAY ARRAY['alpaca_order_outbox', 'alpaca_mirror_orders', 'alpaca_mirror_positions', 'alpaca_mirror_activities'] LOOP
+    FOREACH t IN ARRAY ARRAY['alpaca_order_outbox', 'alpaca_mirror_orders', 'alpaca_mirror_positions', 'alpaca_mirror_activities', 'alpaca_live_prices'] LOOP
         EXECUTE format('GRANT SELECT ON @extschema@.%I TO %s', t, role);
         RETURN NEXT 'SELECT ON ' || t;
     END LOOP;
@@ -647,6 +647,170 @@ BEGIN
         EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION @extschema@.%s FROM PUBLIC', e.signature);
     END LOOP;
 END $$;
+
+-- Live prices: the alpaca prices worker (src/prices.c) keeps the latest trade
+-- and quote of the symbols the account holds, has orders in, or watches,
+-- from Alpaca's market data streams.  A logged table, so replicas see it.
+CREATE TABLE alpaca_live_prices (
+    symbol text PRIMARY KEY,
+    asset_class text NOT NULL CHECK (asset_class IN ('us_equity', 'crypto')),
+    trade_price numeric CHECK (trade_price > 0 AND trade_price <> 'NaN'),
+    trade_size numeric CHECK (trade_size >= 0 AND trade_size <> 'NaN'),
+    trade_at timestamptz CHECK (isfinite(trade_at)),
+    bid_price numeric CHECK (bid_price >= 0 AND bid_price <> 'NaN'),
+    bid_size numeric CHECK (bid_size >= 0 AND bid_size <> 'NaN'),
+    ask_price numeric CHECK (ask_price >= 0 AND ask_price <> 'NaN'),
+    ask_size numeric CHECK (ask_size >= 0 AND ask_size <> 'NaN'),
+    quote_at timestamptz CHECK (isfinite(quote_at)),
+    trade_written_at timestamptz,
+    stream_connection bigint,
+    updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+REVOKE ALL ON alpaca_live_prices FROM PUBLIC;
+COMMENT ON TABLE alpaca_live_prices IS 'The latest trade and quote of every symbol the alpaca prices worker streams (alpaca.live_prices = on): open positions, open orders and the watchlist alpaca.live_prices_watchlist; stocks on alpaca.live_prices_feed, crypto on the us feed; options are not streamed. Each symbol is written at most once per alpaca.live_prices_interval. The limits price an order from its trade while it is current: written within alpaca.live_prices_max_age, or on the stream connection still open. Written only by the worker; grant SELECT (alpaca_grant does) to the roles that may read it.';
+COMMENT ON COLUMN alpaca_live_prices.trade_at IS 'The trade''s own time, as Alpaca gives it.';
+COMMENT ON COLUMN alpaca_live_prices.quote_at IS 'The quote''s own time, as Alpaca gives it.';
+COMMENT ON COLUMN alpaca_live_prices.trade_written_at IS 'When the worker wrote this trade (this server''s clock): the freshness the limits judge.';
+COMMENT ON COLUMN alpaca_live_prices.stream_connection IS 'The stream connection the trade came on (when it authenticated, in microseconds since 2000): while that connection is open, the trade is the latest however old, since a newer one would have come on it.';
+COMMENT ON COLUMN alpaca_live_prices.updated_at IS 'When the worker last wrote the row.';
+
+-- The symbols to stream: from the mirror's tables (no request), or from
+-- Alpaca (positions and open orders when the mirror is off, and the
+-- watchlist): the worker asks for 'mirror' often and for 'api' seldom.
+CREATE FUNCTION alpaca_live_prices_wanted(source text, OUT symbol text, OUT asset_class text)
+RETURNS SETOF record
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    watchlist text := pg_catalog.current_setting('alpaca.live_prices_watchlist', true);
+BEGIN
+    IF source = 'mirror' THEN
+        RETURN QUERY
+        -- a crypto position's symbol has no slash (BTCUSD); its stream's has (BTC/USD)
+        SELECT CASE WHEN p.asset_class = 'crypto' AND pg_catalog.strpos(p.symbol, '/') = 0 THEN pg_catalog.regexp_replace(p.symbol, '^(.+?)(USDT|USDC|USD|BTC)$', '\1/\2') ELSE p.symbol END, p.asset_class FROM @extschema@.alpaca_mirror_positions p
+        UNION
+        SELECT o.symbol, o.asset_class FROM @extschema@.alpaca_mirror_orders o
+        WHERE o.status IN ('new', 'accepted', 'partially_filled', 'pending_new', 'held', 'pending_cancel', 'pending_replace', 'accepted_for_bidding', 'calculated', 'stopped', 'done_for_day');
+    ELSIF source = 'positions' THEN
+        RETURN QUERY
+        SELECT CASE WHEN p.asset_class = 'crypto' AND pg_catalog.strpos(p.symbol, '/') = 0 THEN pg_catalog.regexp_replace(p.symbol, '^(.+?)(USDT|USDC|USD|BTC)$', '\1/\2') ELSE p.symbol END, p.asset_class FROM @extschema@.alpaca_positions() p
+        UNION
+        SELECT o.symbol, o.asset_class FROM @extschema@.alpaca_orders(status => 'open') o;
+    ELSIF source = 'watchlist' THEN
+        IF watchlist IS NOT NULL AND watchlist <> '' THEN
+            RETURN QUERY
+            SELECT a.symbol, a.class FROM @extschema@.alpaca_watchlist_by_name(watchlist) w,
+                   LATERAL pg_catalog.jsonb_to_recordset(w.assets) AS a(symbol text, class text);
+        END IF;
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION alpaca_live_prices_wanted(text) FROM PUBLIC;
+
+-- What came on one stream since the last call, stored: every message (an
+-- array, as Alpaca sends them) strictly read already by the worker; each
+-- point checked here (a refused one is counted, the rest go on), then one
+-- write per symbol: the latest trade and quote of the batch, never older
+-- than what the row holds.  Returns the control messages (success, error,
+-- subscription) for the worker to act on.
+CREATE FUNCTION alpaca_live_prices_store(messages jsonb, asset_class text, symbols text[], connection bigint,
+                                         OUT stored integer, OUT refused integer, OUT control text[])
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m jsonb;
+    e jsonb;
+    sym text;
+    at timestamptz;
+    trades jsonb := '{}';
+    quotes jsonb := '{}';
+BEGIN
+    refused := 0;
+    control := '{}';
+    FOR m IN SELECT x.value FROM pg_catalog.jsonb_array_elements(messages) x LOOP
+        IF pg_catalog.jsonb_typeof(m) <> 'array' THEN
+            refused := refused + 1;
+            CONTINUE;
+        END IF;
+        FOR e IN SELECT x.value FROM pg_catalog.jsonb_array_elements(m) x LOOP
+            IF pg_catalog.jsonb_typeof(e) <> 'object' OR pg_catalog.jsonb_typeof(e -> 'T') IS DISTINCT FROM 'string' THEN
+                refused := refused + 1;
+                CONTINUE;
+            END IF;
+            IF e ->> 'T' = 'success' THEN
+                control := control || (e ->> 'msg');
+                CONTINUE;
+            ELSIF e ->> 'T' = 'error' THEN
+                control := control || pg_catalog.concat('error ', e ->> 'code', ': ', e ->> 'msg');
+                CONTINUE;
+            ELSIF e ->> 'T' = 'subscription' THEN
+                control := control || 'subscription'::text;
+                CONTINUE;
+            ELSIF e ->> 'T' NOT IN ('t', 'q') THEN
+                CONTINUE;       -- bars, statuses, corrections, what Alpaca adds
+            END IF;
+            sym := e ->> 'S';
+            BEGIN
+                IF sym IS NULL OR pg_catalog.jsonb_typeof(e -> 'S') <> 'string' OR NOT sym = ANY (symbols)
+                   OR pg_catalog.jsonb_typeof(e -> 't') IS DISTINCT FROM 'string' THEN
+                    RAISE EXCEPTION 'refused';
+                END IF;
+                at := (e ->> 't')::timestamptz;
+                IF NOT pg_catalog.isfinite(at) THEN
+                    RAISE EXCEPTION 'refused';
+                END IF;
+                IF e ->> 'T' = 't' THEN
+                    IF pg_catalog.jsonb_typeof(e -> 'p') IS DISTINCT FROM 'number' OR (e ->> 'p')::numeric <= 0
+                       OR pg_catalog.jsonb_typeof(e -> 's') IS DISTINCT FROM 'number' OR (e ->> 's')::numeric < 0 THEN
+                        RAISE EXCEPTION 'refused';
+                    END IF;
+                    IF trades -> sym IS NULL OR (trades -> sym ->> 't')::timestamptz <= at THEN
+                        trades := trades || pg_catalog.jsonb_build_object(sym, pg_catalog.jsonb_build_object('p', e -> 'p', 's', e -> 's', 't', at));
+                    END IF;
+                ELSE
+                    IF pg_catalog.jsonb_typeof(e -> 'bp') IS DISTINCT FROM 'number' OR (e ->> 'bp')::numeric < 0
+                       OR pg_catalog.jsonb_typeof(e -> 'bs') IS DISTINCT FROM 'number' OR (e ->> 'bs')::numeric < 0
+                       OR pg_catalog.jsonb_typeof(e -> 'ap') IS DISTINCT FROM 'number' OR (e ->> 'ap')::numeric < 0
+                       OR pg_catalog.jsonb_typeof(e -> 'as') IS DISTINCT FROM 'number' OR (e ->> 'as')::numeric < 0 THEN
+                        RAISE EXCEPTION 'refused';
+                    END IF;
+                    IF quotes -> sym IS NULL OR (quotes -> sym ->> 't')::timestamptz <= at THEN
+                        quotes := quotes || pg_catalog.jsonb_build_object(sym, pg_catalog.jsonb_build_object(
+                            'bp', e -> 'bp', 'bs', e -> 'bs', 'ap', e -> 'ap', 'as', e -> 'as', 't', at));
+                    END IF;
+                END IF;
+            EXCEPTION WHEN OTHERS THEN
+                refused := refused + 1;
+            END;
+        END LOOP;
+    END LOOP;
+
+    INSERT INTO @extschema@.alpaca_live_prices AS l (symbol, asset_class, trade_price, trade_size, trade_at, trade_written_at, stream_connection)
+    SELECT t.key, alpaca_live_prices_store.asset_class, (t.value ->> 'p')::numeric, (t.value ->> 's')::numeric,
+           (t.value ->> 't')::timestamptz, pg_catalog.clock_timestamp(), alpaca_live_prices_store.connection
+    FROM pg_catalog.jsonb_each(trades) t
+    ON CONFLICT (symbol) DO UPDATE
+    SET trade_price = excluded.trade_price, trade_size = excluded.trade_size, trade_at = excluded.trade_at,
+        trade_written_at = excluded.trade_written_at, stream_connection = excluded.stream_connection,
+        updated_at = pg_catalog.clock_timestamp()
+    WHERE l.trade_at IS NULL OR l.trade_at <= excluded.trade_at;
+    INSERT INTO @extschema@.alpaca_live_prices AS l (symbol, asset_class, bid_price, bid_size, ask_price, ask_size, quote_at)
+    SELECT q.key, alpaca_live_prices_store.asset_class, (q.value ->> 'bp')::numeric, (q.value ->> 'bs')::numeric,
+           (q.value ->> 'ap')::numeric, (q.value ->> 'as')::numeric, (q.value ->> 't')::timestamptz
+    FROM pg_catalog.jsonb_each(quotes) q
+    ON CONFLICT (symbol) DO UPDATE
+    SET bid_price = excluded.bid_price, bid_size = excluded.bid_size, ask_price = excluded.ask_price,
+        ask_size = excluded.ask_size, quote_at = excluded.quote_at, updated_at = pg_catalog.clock_timestamp()
+    WHERE l.quote_at IS NULL OR l.quote_at <= excluded.quote_at;
+    -- the symbols no longer streamed
+    DELETE FROM @extschema@.alpaca_live_prices l
+    WHERE l.asset_class = alpaca_live_prices_store.asset_class AND NOT l.symbol = ANY (symbols);
+    stored := (SELECT pg_catalog.count(*) FROM pg_catalog.jsonb_object_keys(trades || quotes));
+END
+$$;
+REVOKE ALL ON FUNCTION alpaca_live_prices_store(jsonb, text, text[], bigint) FROM PUBLIC;
 
 -- Last: the catalogue and every function's comment, from the declarations
 -- of the library this script is run with (the next release's script does

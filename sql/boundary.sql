@@ -385,11 +385,12 @@ WHERE p.proname NOT IN (SELECT fn FROM calls)
       'alpaca_perp_transfers', 'alpaca_perp_transfer', 'alpaca_perp_whitelisted_addresses', 'alpaca_tokenization_requests',
       'alpaca_activity_events', 'alpaca_mirror_status', 'alpaca_wait_for_order', 'alpaca_declared',
       'alpaca_budgets', 'alpaca_workers', 'alpaca_catalog_entries', 'alpaca_help', 'alpaca_preview_order',
+      'alpaca_live_prices_wanted',
       -- this one writes only the database's privileges
       'alpaca_grant',
       -- these write only tables (approve, reject, the mirror's)
       'alpaca_approve_order', 'alpaca_reject_order', 'alpaca_mirror_order', 'alpaca_mirror_positions_refresh',
-      'alpaca_mirror_message', 'alpaca_mirror_activity', 'alpaca_mirror_reconcile')
+      'alpaca_mirror_message', 'alpaca_mirror_activity', 'alpaca_mirror_reconcile', 'alpaca_live_prices_store')
   -- the Market Data API: GETs of prices, declared as reads in the catalogue
   AND p.proname NOT IN (SELECT function FROM alpaca_operations WHERE effect = 'read' AND method = 'GET'
                         AND path !~ '^/v2/(orders|positions|watchlists|account)')

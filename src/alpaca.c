@@ -25,6 +25,7 @@
 #include "guc.h"
 #include "http.h"
 #include "mirror.h"
+#include "prices.h"
 #include "worker.h"
 
 PG_MODULE_MAGIC;
@@ -43,6 +44,7 @@ alpaca_shmem_request(void)
 	RequestAddinShmemSpace(alpaca_budget_shmem_size());
 	RequestAddinShmemSpace(alpaca_workers_shmem_size());
 	RequestAddinShmemSpace(alpaca_mirror_shmem_size());
+	RequestAddinShmemSpace(alpaca_prices_shmem_size());
 	RequestNamedLWLockTranche("alpaca", 2);
 }
 
@@ -56,6 +58,7 @@ alpaca_shmem_startup(void)
 	alpaca_budget_shmem_startup();
 	alpaca_workers_shmem_startup();
 	alpaca_mirror_shmem_startup();
+	alpaca_prices_shmem_startup();
 	LWLockRelease(AddinShmemInitLock);
 }
 
@@ -88,5 +91,6 @@ _PG_init(void)
 		alpaca_worker_register(ALPACA_WORKER_AUDIT, "alpaca_audit_main", 1);
 		alpaca_worker_register(ALPACA_WORKER_OUTBOX, "alpaca_outbox_main", 1);
 		alpaca_worker_register(ALPACA_WORKER_MIRROR, "alpaca_mirror_main", 5);
+		alpaca_worker_register(ALPACA_WORKER_PRICES, "alpaca_prices_main", 5);
 	}
 }

@@ -69,6 +69,14 @@ int			alpaca_mirror_reconcile_interval_s = 300;
 int			alpaca_mirror_days = 7;
 int			alpaca_mirror_ping_interval_s = 30;
 
+/* live prices */
+bool		alpaca_live_prices_enabled = false;
+char	   *alpaca_data_stream_url = NULL;
+char	   *alpaca_live_prices_feed = NULL;
+char	   *alpaca_live_prices_watchlist = NULL;
+int			alpaca_live_prices_interval_ms = 1000;
+int			alpaca_live_prices_max_age_s = 10;
+
 /* the request budget */
 int			alpaca_requests_per_minute = 200;
 int			alpaca_data_requests_per_minute = 0;
@@ -79,6 +87,20 @@ int			alpaca_max_retries = 2;
 
 #define ALPACA_PAPER_HOST "paper-api.alpaca.markets"
 #define ALPACA_DATA_HOST "data.alpaca.markets"
+#define ALPACA_DATA_STREAM_HOST "stream.data.alpaca.markets"
+
+/* The stock feeds of market-data-streaming-stocks.md. */
+static bool
+check_feed(char **newval, void **extra, GucSource source)
+{
+	static const char *const feeds[] = {"iex", "sip", "delayed_sip", "boats", "overnight", "otc", "test", NULL};
+
+	for (const char *const *f = feeds; *f; f++)
+		if (strcmp(*newval, *f) == 0)
+			return true;
+	GUC_check_errdetail("The feeds are iex, sip, delayed_sip, boats, overnight, otc and test.");
+	return false;
+}
 
 /* "PK...0001": enough to tell keys apart, too little to use one. */
 static char *
@@ -390,6 +412,31 @@ alpaca_define_gucs(void)
 							"Days of orders the mirror keeps reconciled (open orders always).",
 							NULL, &alpaca_mirror_days, 7, 1, 3650, PGC_SIGHUP, 0, NULL, NULL, NULL);
 
+	/* live prices (src/prices.c) */
+	DefineCustomBoolVariable("alpaca.live_prices",
+							 "Keep alpaca_live_prices current from Alpaca's market data streams.",
+							 "The alpaca prices worker streams the symbols of open positions, open orders and alpaca.live_prices_watchlist.",
+							 &alpaca_live_prices_enabled, false, PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("alpaca.data_stream_url",
+							   "Base URL of Alpaca's market data streams (https:// means wss://).",
+							   "Any host other than Alpaca's or loopback needs alpaca.allow_live.",
+							   &alpaca_data_stream_url, "https://" ALPACA_DATA_STREAM_HOST,
+							   PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("alpaca.live_prices_feed",
+							   "The stock feed alpaca_live_prices streams: iex (Alpaca's basic plan), sip, delayed_sip, boats, overnight, otc or test.",
+							   NULL, &alpaca_live_prices_feed, "iex", PGC_SIGHUP, 0, check_feed, NULL, NULL);
+	DefineCustomStringVariable("alpaca.live_prices_watchlist",
+							   "A watchlist (by name) whose symbols alpaca_live_prices streams too.",
+							   NULL, &alpaca_live_prices_watchlist, "", PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("alpaca.live_prices_interval",
+							"Each symbol of alpaca_live_prices is written at most once in this long.",
+							NULL, &alpaca_live_prices_interval_ms, 1000, 50, 3600 * 1000, PGC_SIGHUP, GUC_UNIT_MS,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("alpaca.live_prices_max_age",
+							"How old a trade of alpaca_live_prices may be for the limits to price an order from it (0: never; they ask the Market Data API).",
+							"Its age is since the worker wrote it.",
+							&alpaca_live_prices_max_age_s, 10, 0, 3600, PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
+
 	/* the request budget (src/budget.c) */
 	DefineCustomIntVariable("alpaca.requests_per_minute",
 							"Most requests the whole cluster sends to the Trading API in any 60 seconds.",
@@ -507,4 +554,10 @@ void
 alpaca_check_data_url(void)
 {
 	check_url("alpaca.data_url", alpaca_data_url, ALPACA_DATA_HOST, "Alpaca's market data API");
+}
+
+void
+alpaca_check_data_stream_url(void)
+{
+	check_url("alpaca.data_stream_url", alpaca_data_stream_url, ALPACA_DATA_STREAM_HOST, "Alpaca's market data streams");
 }

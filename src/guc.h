@@ -37,6 +37,12 @@ extern bool alpaca_mirror_enabled;
 extern int	alpaca_mirror_reconcile_interval_s;
 extern int	alpaca_mirror_days;
 extern int	alpaca_mirror_ping_interval_s;
+extern bool alpaca_live_prices_enabled;
+extern char *alpaca_data_stream_url;
+extern char *alpaca_live_prices_feed;
+extern char *alpaca_live_prices_watchlist;
+extern int	alpaca_live_prices_interval_ms;
+extern int	alpaca_live_prices_max_age_s;
 
 /* the request budget */
 #define ALPACA_BUDGET_MAX 100000	/* the largest requests_per_minute */
@@ -53,6 +59,7 @@ extern const char *alpaca_key_seen(int i);
 extern int	alpaca_keys_seen_max(void);
 extern void alpaca_check_base_url(void);
 extern void alpaca_check_data_url(void);
+extern void alpaca_check_data_stream_url(void);
 
 /* log_filter.c */
 extern void alpaca_install_log_filter(void);

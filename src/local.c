@@ -111,6 +111,17 @@ const AlpacaOperation alpaca_local_operations[] = {
 		(const AlpacaArg[]) {{"msg", "jsonb", ARG_LOCAL, NULL, NULL}, {NULL}}, NULL, NULL, .internal = true},
 	{"alpaca_mirror_activity", ALPACA_CHANGE, NULL, NULL, "Add one activity event (the mirror worker's).",
 		(const AlpacaArg[]) {{"e", "jsonb", ARG_LOCAL, NULL, NULL}, {NULL}}, NULL, NULL, .internal = true},
+	{"alpaca_live_prices_wanted", ALPACA_READ, NULL, NULL,
+		"The symbols to stream live prices of, from the mirror, positions and open orders, or the watchlist (the prices worker's).",
+		(const AlpacaArg[]) {{"source", "text", ARG_LOCAL, NULL, NULL}, {NULL}}, NULL, NULL, .internal = true},
+	{"alpaca_live_prices_store", ALPACA_CHANGE, NULL, NULL,
+		"Store what came on a market data stream into alpaca_live_prices (the prices worker's).",
+		(const AlpacaArg[]) {
+			{"messages", "jsonb", ARG_LOCAL, NULL, NULL},
+			{"asset_class", "text", ARG_LOCAL, NULL, NULL},
+			{"symbols", "text[]", ARG_LOCAL, NULL, NULL},
+			{"connection", "bigint", ARG_LOCAL, NULL, NULL},
+			{NULL}}, NULL, NULL, .internal = true},
 	{"alpaca_catalog_entries", ALPACA_READ, NULL, NULL, "The declarations, as CREATE and ALTER EXTENSION read them.",
 		NULL, NULL, NULL, .internal = true},
 	ALPACA_END_OF_OPERATIONS

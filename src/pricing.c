@@ -21,10 +21,16 @@
 
 #include "utils/builtins.h"
 #include "utils/numeric.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/lsyscache.h"
 
 #include "api.h"
 #include "encoding.h"
 #include "errors.h"
+#include "extension.h"
+#include "guc.h"
+#include "prices.h"
 #include "json.h"
 #include "pricing.h"
 #include "symbols.h"
@@ -42,18 +48,69 @@ cmp(const char *a, const char *b)
 }
 
 /*
- * The latest trade of a symbol (Alpaca's canonical one) from the Market Data
- * API, as numeric text; NULL when Alpaca has no trade.
+ * The latest trade from alpaca_live_prices while it is current: written
+ * within alpaca.live_prices_max_age, or on the stream connection still
+ * open (a newer trade would have come on it): no request.  Read as the extension's
+ * owner (the caller needs no grant, and cannot shape what is read); NULL
+ * when there is none fresh enough, or no such table (an older version).
+ */
+static char *
+live_price(const char *symbol, const char *asset_class, char **age)
+{
+	AlpacaExtension ext;
+	MemoryContext caller = CurrentMemoryContext;
+	char	   *price = NULL;
+	int			level;
+
+	if (!alpaca_live_prices_enabled || alpaca_live_prices_max_age_s <= 0 ||
+		(strcmp(asset_class, "us_equity") != 0 && strcmp(asset_class, "crypto") != 0) ||
+		!alpaca_extension_find(&ext, true) ||
+		!OidIsValid(get_relname_relid("alpaca_live_prices", ext.schema)))
+		return NULL;
+	level = alpaca_spi_begin();
+	if (alpaca_spi_execute_as(ext.owner,
+							  psprintf("SELECT trade_price::pg_catalog.text, "
+									   "pg_catalog.round(pg_catalog.date_part('epoch', pg_catalog.clock_timestamp() - trade_written_at)::pg_catalog.numeric, 1)::pg_catalog.text "
+									   "FROM %s WHERE symbol = $1 AND trade_price > 0 "
+									   "AND (trade_written_at > pg_catalog.clock_timestamp() - pg_catalog.make_interval(secs => $2) "
+									   "OR stream_connection = $3)",
+									   alpaca_extension_object(&ext, "alpaca_live_prices")),
+							  3, (Oid[]) {TEXTOID, FLOAT8OID, INT8OID},
+							  (Datum[]) {CStringGetTextDatum(symbol), Float8GetDatum(alpaca_live_prices_max_age_s),
+							  Int64GetDatum(Max(alpaca_prices_connection(asset_class), 1))},
+							  NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read alpaca_live_prices");
+	if (SPI_processed == 1)
+	{
+		price = MemoryContextStrdup(caller, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
+		*age = MemoryContextStrdup(caller, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2));
+	}
+	alpaca_spi_end(level);
+	return price;
+}
+
+/*
+ * The latest trade of a symbol (Alpaca's canonical one): from
+ * alpaca_live_prices while fresh, else from the Market Data API; numeric
+ * text, NULL when Alpaca has no trade.  *origin says which.
  */
 char *
-alpaca_latest_price(const char *symbol, const char *asset_class, bool for_change)
+alpaca_latest_price(const char *symbol, const char *asset_class, bool for_change, const char **origin)
 {
 	AlpacaRequest req;
 	AlpacaResponse resp;
 	AlpacaTransportError err;
 	char	   *msg;
 	char	   *p;
+	char	   *age = NULL;
 
+	p = live_price(symbol, asset_class, &age);
+	if (p)
+	{
+		*origin = psprintf("alpaca_live_prices, written %s s ago", age);
+		return p;
+	}
+	*origin = "the Market Data API";
 	alpaca_request_init(&req, "GET", strcmp(asset_class, "crypto") == 0 ? "/v1beta3/crypto/us/latest/trades" :
 						strcmp(asset_class, "us_option") == 0 ? "/v1beta1/options/trades/latest" :
 						"/v2/stocks/trades/latest");

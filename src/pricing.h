@@ -13,7 +13,8 @@ typedef struct AlpacaPrice
 	const char *source;			/* where it came from, for messages and previews */
 } AlpacaPrice;
 
-extern char *alpaca_latest_price(const char *symbol, const char *asset_class, bool for_change);
+/* from alpaca_live_prices while fresh, else the Market Data API; *origin says which */
+extern char *alpaca_latest_price(const char *symbol, const char *asset_class, bool for_change, const char **origin);
 /* the price one unit of o counts as, given the latest trade (or NULL) */
 extern void alpaca_order_price(const AlpacaOrderCheck *o, const char *last, AlpacaPrice *out);
 

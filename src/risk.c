@@ -261,8 +261,13 @@ alpaca_evaluate_order(const AlpacaOrderCheck *o, AlpacaEvaluation *ev)
 	/* what one unit counts as (README: how an order is valued) */
 	if (want_price)
 	{
-		ev->last = alpaca_latest_price(sym, cls, ev->for_change);
+		const char *origin = NULL;
+
+		ev->last = alpaca_latest_price(sym, cls, ev->for_change, &origin);
 		alpaca_order_price(o, ev->last, &ev->price);
+		/* a live price says where it came from (the API's is the usual way) */
+		if (ev->last && ev->price.price == ev->last && strncmp(origin, "alpaca_live_prices", 18) == 0)
+			ev->price.source = psprintf("%s (%s)", ev->price.source, origin);
 	}
 	if (o->qty)
 		qty = abs_num(num(o->qty));

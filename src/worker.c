@@ -60,7 +60,7 @@ typedef struct WorkersShared
 	WorkerState w[ALPACA_WORKER_KINDS];
 } WorkersShared;
 
-static const char *const names[ALPACA_WORKER_KINDS] = {"alpaca audit", "alpaca outbox", "alpaca mirror"};
+static const char *const names[ALPACA_WORKER_KINDS] = {"alpaca audit", "alpaca outbox", "alpaca mirror", "alpaca prices"};
 
 static WorkersShared *workers = NULL;
 static AlpacaWorkerKind my_kind;

@@ -16,6 +16,7 @@ typedef enum AlpacaWorkerKind
 	ALPACA_WORKER_AUDIT,		/* src/audit_worker.c */
 	ALPACA_WORKER_OUTBOX,		/* src/outbox_worker.c */
 	ALPACA_WORKER_MIRROR,		/* src/mirror.c */
+	ALPACA_WORKER_PRICES,		/* src/prices.c */
 	ALPACA_WORKER_KINDS
 } AlpacaWorkerKind;
 
