@@ -61,5 +61,16 @@ FROM pg_extension WHERE extname = 'alpaca';
 -- every version on the path is installable and updatable
 SELECT name, version, installed FROM pg_available_extension_versions WHERE name = 'alpaca' ORDER BY version;
 SELECT source, target FROM pg_extension_update_paths('alpaca') WHERE path IS NOT NULL ORDER BY 1, 2;
+-- a schema every role may create objects in (public before PostgreSQL 15):
+-- the install warns and says how to close it; closed, it does not
+DROP EXTENSION alpaca;
+CREATE SCHEMA alpaca_open;
+GRANT CREATE ON SCHEMA alpaca_open TO PUBLIC;
+CREATE EXTENSION alpaca SCHEMA alpaca_open;
+DROP EXTENSION alpaca;
+REVOKE CREATE ON SCHEMA alpaca_open FROM PUBLIC;
+CREATE EXTENSION alpaca SCHEMA alpaca_open;
+DROP EXTENSION alpaca;
+DROP SCHEMA alpaca_open;
 \c contrib_regression
 DROP DATABASE alpaca_upgrade;
