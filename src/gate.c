@@ -8,7 +8,9 @@
  * through it; a hot standby must not send what its primary may send too.
  * So every state-changing call, typed, declared or raw, is refused with
  * 25006 before anything is looked up or sent (alpaca_try_send() checks every
- * request that changes the account again, as the last word).  Then the kill
+ * request that changes the account again, as the last word).  The way out is
+ * in the message itself, not a hint: such a server hands the agent only the
+ * primary message (scripts/mcp).  Then the kill
  * switch: alpaca.trading_enabled = off stops every such call, reads go on.
  */
 #include "postgres.h"
@@ -32,8 +34,8 @@ alpaca_check_writable(const char *what)
 	if (XactReadOnly)
 		ereport(ERROR,
 				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
-				 errmsg("%s is refused in a read-only transaction: calls that change the account need a transaction that may write", what),
-				 errhint("alpaca_preview_order() shows what an order would do without sending it; alpaca_queue_order() proposes one from a connection that is not read-only.")));
+				 errmsg("%s is refused in a read-only transaction: calls that change the account need a transaction that may write; "
+						"alpaca_preview_order() shows what an order would do without sending it, alpaca_queue_order() proposes one from a connection that is not read-only", what)));
 }
 
 void
