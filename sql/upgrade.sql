@@ -72,5 +72,28 @@ REVOKE CREATE ON SCHEMA alpaca_open FROM PUBLIC;
 CREATE EXTENSION alpaca SCHEMA alpaca_open;
 DROP EXTENSION alpaca;
 DROP SCHEMA alpaca_open;
+-- a call in flight when the extension is dropped: the order was placed, and
+-- the error says so and names its client_order_id
+CREATE EXTENSION alpaca;
+CREATE EXTENSION dblink;
+\getenv pw PGPASSWORD
+\if :{?pw}
+\else
+\set pw 'trust'
+\endif
+SELECT dblink_connect('placer', format('host=localhost port=%s dbname=%s user=%s password=%s',
+                      current_setting('port'), current_database(), current_user, :'pw'));
+SELECT alpaca_request('POST', '/_sim/faults', '{"method": "POST", "path": "/v2/orders", "delay_after_ms": 1500}') IS NOT NULL AS armed;
+SELECT dblink_send_query('placer', $$SELECT id FROM alpaca_place_order('AAPL', qty => 1, side => 'buy', type => 'limit',
+                                                                     limit_price => 1, client_order_id => 'dropped-mid-call')$$);
+SELECT pg_sleep(0.5);
+DROP EXTENSION alpaca;
+SELECT * FROM dblink_get_result('placer', false) AS t(id uuid);
+SELECT dblink_disconnect('placer');
+CREATE EXTENSION alpaca;
+SELECT status, symbol FROM alpaca_order_by_client_id('dropped-mid-call');
+SELECT count(*) AS canceled FROM alpaca_cancel_order((SELECT id FROM alpaca_order_by_client_id('dropped-mid-call')));
+DROP EXTENSION alpaca;
+DROP EXTENSION dblink;
 \c contrib_regression
 DROP DATABASE alpaca_upgrade;

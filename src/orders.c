@@ -26,6 +26,8 @@
 
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/syscache.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
 
@@ -583,6 +585,8 @@ alpaca_submit_order(AlpacaRequest *req, const char *cid, bool maybe_sent, Alpaca
 	pg_unreachable();
 }
 
+static Datum alpaca_placed_row(FunctionCallInfo fcinfo, AlpacaResponse *resp, const char *cid);
+
 Datum
 alpaca_place_order(PG_FUNCTION_ARGS)
 {
@@ -617,7 +621,54 @@ alpaca_place_order(PG_FUNCTION_ARGS)
 		ereport(NOTICE,
 				(errmsg("%s", recovered),
 				 errdetail("Found by client_order_id %s.", alpaca_quote(cid, strlen(cid)))));
-	PG_RETURN_DATUM(alpaca_object_datum(fcinfo, resp.body, resp.body_len));
+	PG_RETURN_DATUM(alpaca_placed_row(fcinfo, &resp, cid));
+}
+
+/*
+ * The row of an order Alpaca has placed.  Whatever fails now (its row type
+ * dropped with the extension while the request was out, say) must not read
+ * as an order not placed: the error says it was, and names it.
+ */
+static Datum
+alpaca_placed_row(FunctionCallInfo fcinfo, AlpacaResponse *resp, const char *cid)
+{
+	MemoryContext here = CurrentMemoryContext;
+	volatile Datum row = (Datum) 0;
+
+	/*
+	 * Dropped while the request was out: this function and its row type are
+	 * gone, and the executor would fail on the type after we return.
+	 */
+	AcceptInvalidationMessages();
+	if (!SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(fcinfo->flinfo->fn_oid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the order with client_order_id %s was placed, but the alpaca extension was dropped while it was sent",
+						alpaca_quote(cid, strlen(cid))),
+				 errhint("Look for it with alpaca_order_by_client_id(%s) once the extension is installed again; do not place it again.",
+						 quote_literal_cstr(cid))));
+	PG_TRY();
+	{
+		row = alpaca_object_datum(fcinfo, resp->body, resp->body_len);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *e;
+
+		MemoryContextSwitchTo(here);
+		e = CopyErrorData();
+		if (e->sqlerrcode == ERRCODE_QUERY_CANCELED || e->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN)
+			PG_RE_THROW();
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the order with client_order_id %s was placed, but its row could not be returned: %s",
+						alpaca_quote(cid, strlen(cid)), e->message),
+				 errhint("Look for it with alpaca_order_by_client_id(%s) (with the extension installed); do not place it again.",
+						 quote_literal_cstr(cid))));
+	}
+	PG_END_TRY();
+	return row;
 }
 
 /* The overlap between two pages of orders: the ids of the page before. */
