@@ -142,6 +142,25 @@ SELECT mirrored(:'stalled_id', 'filled') AS healed;
 ALTER SYSTEM RESET alpaca.mirror_ping_interval;
 SELECT pg_reload_conf();
 
+-- an error is shown until the work it was about succeeds: Alpaca down when
+-- the worker (re)starts, then back (the error of the start was kept for
+-- good before)
+SELECT sim('faults', '{"path": "/v2/.*", "status": 503, "raw": "down", "times": 100000}') IS NOT NULL AS alpaca_down;
+SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'alpaca mirror';
+CREATE FUNCTION mirror_error_seen() RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    FOR i IN 1..300 LOOP
+        IF EXISTS (SELECT 1 FROM alpaca_mirror_status() WHERE last_error LIKE 'reconciling: %') THEN RETURN true; END IF;
+        PERFORM pg_sleep(0.05);
+    END LOOP;
+    RETURN false;
+END $$;
+SELECT mirror_error_seen() AS error_at_start;
+SELECT alpaca_request('DELETE', '/_sim/faults') IS NOT NULL AS alpaca_back;
+-- (it tries again 5 s after a failed reconciliation; eventually() waits 10)
+SELECT eventually($$(SELECT last_error IS NULL AND trade_updates = 'listening' FROM alpaca_mirror_status())$$) AS error_cleared;
+SELECT last_error FROM alpaca_workers() WHERE worker = 'alpaca mirror';
+
 -- the mirror is not readable by PUBLIC
 CREATE ROLE alpaca_onlooker;
 SET ROLE alpaca_onlooker;
