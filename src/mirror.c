@@ -492,17 +492,8 @@ static bool
 same_endpoint(void)
 {
 	static uint64 opened = 0;
-	uint64		now;
-	bool		same;
 
-	/* a hash, so no second copy of the keys is kept */
-	now = hash_bytes_extended((const unsigned char *) alpaca_base_url, strlen(alpaca_base_url), 1);
-	now = hash_bytes_extended((const unsigned char *) alpaca_key_id, strlen(alpaca_key_id), now);
-	now = hash_bytes_extended((const unsigned char *) alpaca_secret_key, strlen(alpaca_secret_key), now);
-	now = hash_bytes_extended((const unsigned char *) &alpaca_mirror_ping_interval_s, sizeof(alpaca_mirror_ping_interval_s), now);
-	same = (now == opened);
-	opened = now;
-	return same;
+	return alpaca_worker_same_endpoint(&opened, alpaca_base_url, NULL);
 }
 
 /* Wait for the latch, the streams' sockets, or the nearest timer. */

@@ -18,6 +18,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -259,6 +260,24 @@ alpaca_worker_subabort(MemoryContext cxt, ResourceOwner owner)
 	MemoryContextSwitchTo(cxt);
 	CurrentResourceOwner = owner;
 	return e;
+}
+
+bool
+alpaca_worker_same_endpoint(uint64 *opened, const char *url, const char *extra)
+{
+	uint64		now;
+	bool		same;
+
+	now = hash_bytes_extended((const unsigned char *) url, strlen(url), 1);
+	now = hash_bytes_extended((const unsigned char *) alpaca_key_id, strlen(alpaca_key_id), now);
+	now = hash_bytes_extended((const unsigned char *) alpaca_secret_key, strlen(alpaca_secret_key), now);
+	now = hash_bytes_extended((const unsigned char *) &alpaca_mirror_ping_interval_s,
+							  sizeof(alpaca_mirror_ping_interval_s), now);
+	if (extra)
+		now = hash_bytes_extended((const unsigned char *) extra, strlen(extra), now);
+	same = (now == *opened);
+	*opened = now;
+	return same;
 }
 
 void

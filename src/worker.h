@@ -45,6 +45,12 @@ extern void alpaca_worker_commit(void);
 extern ErrorData *alpaca_worker_abort(MemoryContext cxt);
 /* ... in an internal subtransaction: roll it back, back in cxt under owner */
 extern ErrorData *alpaca_worker_subabort(MemoryContext cxt, ResourceOwner owner);
+/*
+ * Are a stream's server (url), the keys, the ping interval and extra (a
+ * feed, or NULL) those it was opened with, as remembered in *opened?  A
+ * hash, so no second copy of the keys is kept; the first call remembers.
+ */
+extern bool alpaca_worker_same_endpoint(uint64 *opened, const char *url, const char *extra);
 /* what alpaca_workers() shows: the last error (NULL clears it once work succeeds) */
 extern void alpaca_worker_report(const char *error);
 
