@@ -66,6 +66,8 @@ INSERT INTO asked VALUES
 SELECT a.sentence, (SELECT h.function FROM alpaca_help(a.sentence) h LIMIT 1) = a.want AS first, a.want
 FROM asked a ORDER BY 1;
 SELECT function, effect, example IS NOT NULL AS has_example FROM alpaca_help('close all my positions now') LIMIT 1;
+-- an order asked for in words offers the preview beside placing it
+SELECT function FROM alpaca_help('buy 1 share of AAPL') WHERE function IN ('alpaca_place_order', 'alpaca_preview_order');
 
 -- preview: what an order would do, sending nothing and writing no audit row
 \c - :owner

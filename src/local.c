@@ -54,7 +54,7 @@ const AlpacaOperation alpaca_local_operations[] = {
 		"What placing an order would do, without sending it: the body, its value and where the price came from, each limit with pass or fail, whether it needs approval, whether the market is open. Works read-only and on a standby.",
 		alpaca_order_args,
 		"SELECT allowed, refused_by, value, needs_approval FROM alpaca_preview_order('AAPL', qty => 1, side => 'buy');",
-		"preview dry run check an order would it be allowed simulate test limits before placing what if"},
+		"preview dry run check an order would it be allowed simulate test limits before placing what if buy sell shares"},
 	{"alpaca_help", ALPACA_READ, NULL, NULL,
 		"The operations that fit a sentence (\"close all my positions now\"), best first, each with its summary, effect and an example.",
 		(const AlpacaArg[]) {{"intent", "text", ARG_LOCAL, NULL, "what you want to do, in words"}, {NULL}},
