@@ -4,7 +4,7 @@ POST /_sim/reset                 a fresh account, config and faults
 POST /_sim/config {key: value}   the clock, the market's hours, fills, the walk, the rate limits
 GET|POST /_sim/prices            the prices of the symbols seen; POST pins {symbol: price}
 POST|DELETE /_sim/faults         misbehaviour on the wire (see faults.py)
-GET|POST /_sim/state             counts: requests, orders, positions, cash, faults, rate limit windows
+GET|POST /_sim/state             counts: requests (and by method), orders, positions, cash, faults, rate limit windows
 GET /_sim/last_request           the last API request's method, path and User-Agent
 POST /_sim/orders                closed orders in bulk (paging tests)
 POST /_sim/seed_locates          expired locates in bulk (paging tests)
@@ -73,7 +73,7 @@ class Control:
 
     def state(self, body):
         sim = self.sim
-        return {"requests": sim.requests, "max_per_minute": sim.max_per_minute(),
+        return {"requests": sim.requests, "by_method": dict(sim.by_method), "max_per_minute": sim.max_per_minute(),
                 "orders": len(sim.orders),
                 "positions": {k: s(v["qty"]) for k, v in sim.positions.items()},
                 "cash": s(sim.cash), "faults": sim.faults, "rate_limits": sim.budgets.report()}

@@ -14,6 +14,7 @@ import os
 import socket
 import sys
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -123,6 +124,7 @@ class Handler(BaseHTTPRequestHandler):
     def api_request(self, sim, path, query, body):
         with sim.lock:
             sim.requests += 1   # every request that reached the API, answered or not
+            sim.by_method[self.command] = sim.by_method.get(self.command, 0) + 1
             sim.request_times.append(time.monotonic())
             sim.last_request = {"method": self.command, "path": path,
                                 "user_agent": self.headers.get("User-Agent")}
@@ -199,12 +201,15 @@ def main(description="A stateful Alpaca paper-trading simulator"):
     ap.add_argument("--assets", type=int, default=0, metavar="N",
                     help="also list N synthesized assets in /v2/assets (Alpaca lists about 30,000)")
     ap.add_argument("--state", metavar="FILE", help="keep the paper account in FILE across restarts")
+    ap.add_argument("--account-id", metavar="UUID", type=lambda v: str(uuid.UUID(v)),
+                    help="the account's id (default: one fixed id); a second simulator on other keys is another account")
     args = ap.parse_args()
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         sys.exit("the simulator listens on loopback only")
     srv = Server((args.host, args.port), Handler)
     srv.sim = Sim(args.key_id, args.secret_key, seed=args.seed, market=args.market,
-                  walk=not args.static_prices, universe=args.assets, state_file=args.state)
+                  walk=not args.static_prices, universe=args.assets, state_file=args.state,
+                  account_id=args.account_id)
     srv.verbose = args.verbose
     port = srv.server_address[1]
     if args.port_file:

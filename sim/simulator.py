@@ -28,7 +28,8 @@ DEFAULT_CONFIG = {"market": "auto", "now": None, "fill_delay_ms": 0, "partial_fi
 
 
 class Sim:
-    def __init__(self, key_id, secret_key, seed=1, market="auto", walk=True, universe=0, state_file=None):
+    def __init__(self, key_id, secret_key, seed=1, market="auto", walk=True, universe=0, state_file=None,
+                 account_id=None):
         self.key_id, self.secret_key = key_id, secret_key
         self.seed, self.default_market, self.default_walk = seed, market, walk
         self.state_file = state_file
@@ -37,7 +38,7 @@ class Sim:
         self.config = {}
         self._reset_config()
         self.market = Market(seed, self.config)
-        self.broker = Broker(self.market, self.config, seed=seed, universe=universe)
+        self.broker = Broker(self.market, self.config, seed=seed, universe=universe, account_id=account_id)
         self.market.news.describe = self._describe
         self.router = routes.router()
         self.budgets = Budgets(self.config)
@@ -62,6 +63,7 @@ class Sim:
         self.broker.reset()
         self.budgets.reset()
         self.requests = 0
+        self.by_method = {}       # API requests by method: GET, and the ones that may change the account
         self.request_times = []   # monotonic seconds of each API request, for max_per_minute
         self.last_request = {}    # the last API request's method, path and User-Agent (GET /_sim/last_request)
 

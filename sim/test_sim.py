@@ -1259,6 +1259,31 @@ class SimulatorRateLimit(LiveSimulator):
         self.assertEqual((len(w), w[0]["requests"], w[0]["limited"]), (1, 50, 20))
         self.call("POST", "/_sim/config", {"requests_per_minute": None})
 
+    def test_requests_are_counted_by_method(self):
+        """/_sim/state says how many API requests of each method arrived: a standby's reads are GETs only."""
+        self.call("POST", "/_sim/reset", {})
+        self.call("GET", "/v2/clock")
+        self.call("GET", "/v2/account")
+        self.call("POST", "/v2/watchlists", {"name": "by-method", "symbols": []})
+        self.call("DELETE", "/v2/orders/00000000-0000-4000-8000-000000000000")   # refused, still counted
+        self.call("GET", "/v2/clock", keys=False)                                # not the account's, still arrived
+        _, _, state = self.call("GET", "/_sim/state")
+        self.assertEqual(state["by_method"], {"GET": 3, "POST": 1, "DELETE": 1})
+        self.assertEqual(state["requests"], 5)
+        self.call("POST", "/_sim/reset", {})
+        self.assertEqual(self.call("GET", "/_sim/state")[2]["by_method"], {})
+
+    def test_another_account(self):
+        """--account-id: a second simulator on other keys is another account (the outbox sends to no other)."""
+        import alpaca_sim as a
+        other = "6d1ff0c8-0a2b-4c5e-9a3b-1c2d3e4f5a6b"
+        first = a.Sim(KEY, SECRET, market="open", walk=False).handle("GET", "/v2/account", {}, None)["id"]
+        sim = a.Sim("PKOTHERACCOUNT0000002", "other-secret", market="open", walk=False, account_id=other)
+        self.assertEqual(sim.handle("GET", "/v2/account", {}, None)["id"], other)
+        self.assertNotEqual(first, other)
+        sim.reset()
+        self.assertEqual(sim.handle("GET", "/v2/account", {}, None)["id"], other, "a reset keeps the account")
+
 
 class Summary(unittest.TextTestResult):
     pass

@@ -10,7 +10,10 @@
  * whose backend is gone (or that has waited an hour) is settled, an order
  * by its client_order_id ("resolved: placed" or "resolved: absent"), any
  * other call as "unknown".  A lookup without a clear answer is tried again
- * next time.
+ * next time.  A queued order's record is looked up only in the account it
+ * was queued for (alpaca_order_outbox.account_id): restored into a server
+ * whose keys are another account's, where the order is absent whether or
+ * not it was placed, it is "unknown", saying so.
  */
 #include "postgres.h"
 
@@ -19,6 +22,7 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
+#include "account.h"
 #include "extension.h"
 #include "json.h"
 #include "orders.h"
@@ -31,6 +35,7 @@ typedef struct Unsettled
 {
 	char	   *id;
 	char	   *cid;
+	char	   *account;		/* a queued order's: the account it was queued for */
 } Unsettled;
 
 static char *
@@ -42,14 +47,30 @@ audit_table(void)
 	return alpaca_extension_object(&ext, "alpaca_audit");
 }
 
-/* One record, now that Alpaca has answered (or, without an order id to ask by, as unknown). */
+static char *
+outbox_table(void)
+{
+	AlpacaExtension ext;
+
+	alpaca_extension_find(&ext, false);
+	return alpaca_extension_object(&ext, "alpaca_order_outbox");
+}
+
+/*
+ * One record, now that Alpaca has answered (or, without an order id to ask
+ * by, or queued for another account than here's, as unknown).
+ */
 static void
-settle_one(Unsettled *u)
+settle_one(Unsettled *u, const char *here)
 {
 	const char *outcome = "unknown";
 	char	   *order_id = NULL;
+	const char *why = "the call ended before its answer came; settled later";
 
-	if (u->cid)
+	if (u->account && here && pg_strcasecmp(u->account, here) != 0)
+		why = psprintf("the order was queued for Alpaca account %s, and this server's keys are for account %s: "
+					   "not looked up", u->account, here);
+	else if (u->cid)
 	{
 		AlpacaResponse *found = alpaca_find_order(u->cid, "the call ended without an answer");
 
@@ -58,25 +79,24 @@ settle_one(Unsettled *u)
 			order_id = alpaca_order_id_of(found->body, found->body_len);
 	}
 	if (SPI_execute_with_args(psprintf("UPDATE %s SET outcome = $1, order_id = $2::pg_catalog.uuid, "
-									   "completed_at = pg_catalog.now(), error = pg_catalog.concat_ws('; ', error, "
-									   "'the call ended before its answer came; settled later') "
+									   "completed_at = pg_catalog.now(), error = pg_catalog.concat_ws('; ', error, $4) "
 									   "WHERE id = $3::pg_catalog.int8 AND outcome IN ('pending', 'may have been sent')",
 									   audit_table()),
-							  3, (Oid[]) {TEXTOID, TEXTOID, TEXTOID},
+							  4, (Oid[]) {TEXTOID, TEXTOID, TEXTOID, TEXTOID},
 							  (Datum[]) {CStringGetTextDatum(outcome),
 								  order_id ? CStringGetTextDatum(order_id) : (Datum) 0,
-							  CStringGetTextDatum(u->id)},
-							  order_id ? "   " : " n ", false, 0) != SPI_OK_UPDATE)
+							  CStringGetTextDatum(u->id), CStringGetTextDatum(why)},
+							  order_id ? "    " : " n  ", false, 0) != SPI_OK_UPDATE)
 		elog(ERROR, "could not settle audit record %s", u->id);
 }
 
 static void
-try_settle(Unsettled *u, MemoryContext cxt)
+try_settle(Unsettled *u, const char *here, MemoryContext cxt)
 {
 	PG_TRY();
 	{
 		alpaca_worker_begin("settling an audit record");
-		settle_one(u);
+		settle_one(u, here);
 		alpaca_worker_commit();
 	}
 	PG_CATCH();
@@ -92,15 +112,19 @@ alpaca_settle_audit(MemoryContext cxt)
 {
 	Unsettled  *volatile list = NULL;
 	volatile uint64 n = 0;
+	const char *volatile here = NULL;
 
 	PG_TRY();
 	{
 		alpaca_worker_begin("finding unsettled audit records");
-		if (SPI_execute(psprintf("SELECT a.id, a.client_order_id FROM %s a "
+		if (SPI_execute(psprintf("SELECT a.id, a.client_order_id, "
+								 "(SELECT o.account_id::pg_catalog.text FROM %s o WHERE o.client_order_id = a.client_order_id "
+								 "AND a.function = 'alpaca_queue_order') "
+								 "FROM %s a "
 								 "WHERE (a.outcome = 'pending' AND (a.at < pg_catalog.now() - interval '1 hour' OR NOT EXISTS "
 								 "(SELECT 1 FROM pg_catalog.pg_stat_activity s WHERE s.pid = a.pid AND s.backend_start = a.session_start))) "
 								 "OR (a.outcome = 'may have been sent' AND a.client_order_id IS NOT NULL) "
-								 "ORDER BY a.id LIMIT %d", audit_table(), SETTLE_BATCH), true, 0) != SPI_OK_SELECT)
+								 "ORDER BY a.id LIMIT %d", outbox_table(), audit_table(), SETTLE_BATCH), true, 0) != SPI_OK_SELECT)
 			elog(ERROR, "could not read the audit trail");
 		n = SPI_processed;
 		list = MemoryContextAlloc(cxt, sizeof(Unsettled) * (n + 1));
@@ -110,8 +134,13 @@ alpaca_settle_audit(MemoryContext cxt)
 
 			list[i].id = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
 			list[i].cid = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+			list[i].account = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3);
 			MemoryContextSwitchTo(old);
 		}
+		/* the account these keys are for, when a queued order's record may be another's */
+		for (uint64 i = 0; i < n && here == NULL; i++)
+			if (list[i].account)
+				here = MemoryContextStrdup(cxt, alpaca_account_id());
 		alpaca_worker_commit();
 	}
 	PG_CATCH();
@@ -122,7 +151,7 @@ alpaca_settle_audit(MemoryContext cxt)
 	PG_END_TRY();
 
 	for (uint64 i = 0; i < n; i++)
-		try_settle(&list[i], cxt);
+		try_settle(&list[i], here, cxt);
 	if (n > 0)
 		ereport(LOG, (errmsg("alpaca outbox: looked at %llu audit records left unsettled", (unsigned long long) n)));
 }

@@ -27,8 +27,9 @@ from values import bad
 
 
 class Broker:
-    def __init__(self, market, config, seed=1, universe=0):
+    def __init__(self, market, config, seed=1, universe=0, account_id=None):
         self.market, self.config, self.seed = market, config, seed
+        self.account_id = account_id
         self.assets = Universe(self, universe)
         self.orders = OrderDesk(self)
         self.matching = Matching(self)
@@ -43,11 +44,11 @@ class Broker:
         self.perps = PerpetualsDesk(self)
         self.locates = LocateDesk(self)
         self.tokenization = TokenizationDesk(self)
-        self.book = Book()
+        self.book = Book(account_id)
         self.reset()
 
     def reset(self):
-        self.book = Book()
+        self.book = Book(self.account_id)
         self.options.reset()
         self.assets.populate()
         self.activities.seed()

@@ -17,9 +17,13 @@ KEYS = ("account_id", "created", "cash", "assets", "synth", "synth_contracts", "
 PERP_WALLET = "0x" + uuid.uuid5(NS, "perp").hex + "00000000"
 
 
+# the account's id unless --account-id gives another (a second account, on other keys)
+ACCOUNT_ID = str(uuid.uuid5(NS, "account"))
+
+
 class Book:
-    def __init__(self):
-        self.account_id = str(uuid.uuid5(NS, "account"))
+    def __init__(self, account_id=None):
+        self.account_id = account_id or ACCOUNT_ID
         self.created = dt.datetime(2024, 1, 2, 15, 0, tzinfo=UTC)
         self.cash = Decimal("100000")
         self.assets = {}          # symbol -> asset: the listed universe
