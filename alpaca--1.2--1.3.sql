@@ -22,6 +22,7 @@ ALTER TABLE alpaca_audit
     ADD COLUMN side text,
     ADD COLUMN qty numeric,
     ADD COLUMN notional numeric,
+    ADD COLUMN keys text,
     DROP CONSTRAINT alpaca_audit_outcome_check,
     ADD CONSTRAINT alpaca_audit_outcome_check
         CHECK (outcome IN ('pending', 'answered', 'failed', 'not sent', 'may have been sent', 'unknown',
@@ -31,6 +32,7 @@ COMMENT ON COLUMN alpaca_audit.symbol IS 'The order''s symbol, as the limits jud
 COMMENT ON COLUMN alpaca_audit.side IS 'The order''s side (buy, sell).';
 COMMENT ON COLUMN alpaca_audit.qty IS 'The order''s quantity, when it has one.';
 COMMENT ON COLUMN alpaca_audit.notional IS 'The order''s notional amount in dollars, when it has one.';
+COMMENT ON COLUMN alpaca_audit.keys IS 'Which API keys the call was made with: a hash of the key id (never the key). A record left unsettled is looked up only under the same keys; restored where the keys are others, it is unknown.';
 
 -- Queued orders: who queued them (the session role too: SET ROLE cannot
 -- hide the person), for which account, claimed by which server, and why

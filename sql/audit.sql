@@ -75,6 +75,14 @@ INSERT INTO alpaca_audit (database, pid, session_start, role, session_role, func
 VALUES (current_database(), 0, now(), current_user, session_user, 'alpaca_place_order', 'POST', '/v2/orders', 'audit-1'),
        (current_database(), 0, now(), current_user, session_user, 'alpaca_place_order', 'POST', '/v2/orders', 'never-arrived'),
        (current_database(), 0, now(), current_user, session_user, 'alpaca_cancel_order', 'DELETE', '/v2/orders/{order_id}', NULL);
+-- ... and an order made with other keys (restored from another account's
+-- server): absent here says nothing of it there, so it is not looked up
+INSERT INTO alpaca_audit (database, pid, session_start, role, session_role, function, method, path, client_order_id, keys)
+VALUES (current_database(), 0, now(), current_user, session_user, 'alpaca_place_order', 'POST', '/v2/orders', 'audit-1', '0123456789abcdef');
+-- (every record knows its keys, and never as the key itself)
+SELECT count(*) FILTER (WHERE keys IS NULL) AS without_keys, count(*) FILTER (WHERE keys !~ '^[0-9a-f]{16}$') AS odd_keys,
+       count(*) FILTER (WHERE keys = (SELECT key_id FROM sim_keys()) OR keys = (SELECT secret_key FROM sim_keys())) AS key_itself
+FROM alpaca_audit WHERE pid <> 0;
 SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'alpaca outbox';
 CREATE FUNCTION resolved() RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN

@@ -185,6 +185,7 @@ alpaca_audit_intent(const AlpacaAuditIntent *in)
 	json_field(&rec, "side", in->side);
 	json_field(&rec, "qty", in->qty);
 	json_field(&rec, "notional", in->notional);
+	json_field(&rec, "keys", alpaca_keys_id());
 	appendStringInfoChar(&rec, '}');
 	if (rec.len >= AUDIT_DATA)
 		ereport(ERROR,

@@ -42,9 +42,9 @@ write_slot(const char *table, SlotState kind, int64 *id, const char *data)
 	values[1] = Int64GetDatum(*id);
 	if (kind == SLOT_INTENT)
 		sql = psprintf("INSERT INTO %s (database, pid, session_start, role, session_role, function, method, path, body, "
-					   "client_order_id, symbol, side, qty, notional) "
+					   "client_order_id, symbol, side, qty, notional, keys) "
 					   "SELECT r.database, r.pid, r.session_start, r.role, r.session_role, r.function, r.method, r.path, r.body, "
-					   "r.client_order_id, r.symbol, r.side, r.qty, r.notional "
+					   "r.client_order_id, r.symbol, r.side, r.qty, r.notional, r.keys "
 					   "FROM pg_catalog.jsonb_populate_record(NULL::%s, $1) r RETURNING id", table, table);
 	else
 		sql = psprintf("UPDATE %s a SET outcome = r.outcome, status = r.status, order_id = r.order_id, error = r.error, "

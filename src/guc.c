@@ -19,6 +19,8 @@
  */
 #include "postgres.h"
 
+#include "common/hashfn.h"
+
 #include "utils/builtins.h"
 
 #include <arpa/inet.h>
@@ -457,6 +459,19 @@ alpaca_define_gucs(void)
 	DefineCustomIntVariable("alpaca.max_retries",
 							"How often a read answered 429, 502, 503 or 504 is tried again, with backoff.",
 							NULL, &alpaca_max_retries, 2, 0, 10, PGC_USERSET, 0, NULL, NULL, NULL);
+}
+
+/*
+ * Which keys these are, to tell records made under other keys apart (an
+ * audit record restored into a server with another account's keys): a
+ * 64-bit hash of the key id, in hex.  Never the key: the key id has some
+ * twenty random characters, so the hash gives nothing to guess it by.
+ */
+char *
+alpaca_keys_id(void)
+{
+	return psprintf("%016llx", (unsigned long long)
+					hash_bytes_extended((const unsigned char *) alpaca_key_id, strlen(alpaca_key_id), 0x616c70));
 }
 
 void

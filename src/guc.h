@@ -54,6 +54,8 @@ extern int	alpaca_max_retries;
 
 extern void alpaca_define_gucs(void);
 extern void alpaca_require_keys(void);
+/* a hash of the key id in hex: which keys a record was made under */
+extern char *alpaca_keys_id(void);
 /* values seen set as keys in this process, for the log filter (NULL: none in slot i) */
 extern const char *alpaca_key_seen(int i);
 extern int	alpaca_keys_seen_max(void);

@@ -13,7 +13,8 @@
  * next time.  A queued order's record is looked up only in the account it
  * was queued for (alpaca_order_outbox.account_id): restored into a server
  * whose keys are another account's, where the order is absent whether or
- * not it was placed, it is "unknown", saying so.
+ * not it was placed, it is "unknown", saying so; so is any record made with
+ * other keys than the server's (alpaca_audit.keys), when no account tells.
  */
 #include "postgres.h"
 
@@ -24,6 +25,7 @@
 
 #include "account.h"
 #include "extension.h"
+#include "guc.h"
 #include "json.h"
 #include "orders.h"
 #include "settle.h"
@@ -36,6 +38,7 @@ typedef struct Unsettled
 	char	   *id;
 	char	   *cid;
 	char	   *account;		/* a queued order's: the account it was queued for */
+	char	   *keys;			/* the keys it was made with (alpaca_keys_id()) */
 } Unsettled;
 
 static char *
@@ -70,6 +73,8 @@ settle_one(Unsettled *u, const char *here)
 	if (u->account && here && pg_strcasecmp(u->account, here) != 0)
 		why = psprintf("the order was queued for Alpaca account %s, and this server's keys are for account %s: "
 					   "not looked up", u->account, here);
+	else if (u->account == NULL && u->keys && strcmp(u->keys, alpaca_keys_id()) != 0)
+		why = "the call was made with other API keys than this server's (another account's, or keys rotated since): not looked up";
 	else if (u->cid)
 	{
 		AlpacaResponse *found = alpaca_find_order(u->cid, "the call ended without an answer");
@@ -119,7 +124,7 @@ alpaca_settle_audit(MemoryContext cxt)
 		alpaca_worker_begin("finding unsettled audit records");
 		if (SPI_execute(psprintf("SELECT a.id, a.client_order_id, "
 								 "(SELECT o.account_id::pg_catalog.text FROM %s o WHERE o.client_order_id = a.client_order_id "
-								 "AND a.function = 'alpaca_queue_order') "
+								 "AND a.function = 'alpaca_queue_order'), a.keys "
 								 "FROM %s a "
 								 "WHERE (a.outcome = 'pending' AND (a.at < pg_catalog.now() - interval '1 hour' OR NOT EXISTS "
 								 "(SELECT 1 FROM pg_catalog.pg_stat_activity s WHERE s.pid = a.pid AND s.backend_start = a.session_start))) "
@@ -135,6 +140,7 @@ alpaca_settle_audit(MemoryContext cxt)
 			list[i].id = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
 			list[i].cid = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
 			list[i].account = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3);
+			list[i].keys = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 4);
 			MemoryContextSwitchTo(old);
 		}
 		/* the account these keys are for, when a queued order's record may be another's */
