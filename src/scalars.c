@@ -422,7 +422,18 @@ alpaca_convert_scalar(Conv *c, const char *field, char *token, JsonTokenType tt,
 				if ((tt != JSON_TOKEN_NUMBER && !is_string) || !alpaca_is_integer(token))
 					alpaca_value_error(field, "an integer", tt, token);
 				errno = 0;
-				v = strtoi64(token, NULL, 10);
+				if (strlen(token) <= 18)
+				{
+					/* checked above: "-"? and up to 18 digits, which cannot overflow */
+					const char *p = token + (token[0] == '-');
+
+					for (v = 0; *p; p++)
+						v = v * 10 + (*p - '0');
+					if (token[0] == '-')
+						v = -v;
+				}
+				else
+					v = strtoi64(token, NULL, 10);
 				if (errno == ERANGE ||
 					(c->typid == INT4OID && (v < PG_INT32_MIN || v > PG_INT32_MAX)) ||
 					(c->typid == INT2OID && (v < PG_INT16_MIN || v > PG_INT16_MAX)))
