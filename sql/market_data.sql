@@ -151,6 +151,56 @@ SELECT sqlstate_of($$SELECT * FROM alpaca_stock_snapshots(ARRAY['AAPL'])$$);
 -- exact digits and a field Alpaca may add
 SELECT sim('faults', '{"path": "/v2/stocks/trades/latest", "raw": "{\"trades\": {\"AAPL\": {\"t\": \"2026-11-25T20:29:59.123456789Z\", \"p\": 187.123456789012345678, \"s\": 100, \"x\": \"V\", \"i\": 18446744073709551615, \"c\": [\"@\"], \"z\": \"C\", \"new\": {\"a\": 1}}}}", "content_type": "application/json"}') IS NOT NULL AS armed;
 SELECT symbol, timestamp, price, id, conditions FROM alpaca_stock_latest_trades(ARRAY['AAPL']);
+-- a bar's usual forms (a plain decimal, YYYY-MM-DDTHH:MM:SS[.ffffff]Z) are read
+-- without numeric_in and timestamptz_in: the same values as theirs, digit for
+-- digit; other forms (exponents, over 18 digits, offsets, longer fractions, a
+-- leap second, 24:00) are left to them; rows keyed by trade_count
+CREATE TEMP TABLE odd_bars AS SELECT $j${"bars": {"AAPL": [
+ {"t": "2024-02-29T23:59:59Z", "o": 0, "h": -0, "l": -0.0, "c": 0.000001, "v": 0, "n": 1, "vw": 302.1},
+ {"t": "2023-12-31T00:00:00.5Z", "o": 123456789012345678, "h": 1234567890123456789, "l": 1.5e3, "c": -12.340, "v": 999999999999999999, "n": 2, "vw": 99999999.9999999999},
+ {"t": "2024-01-02T09:00:00.123456Z", "o": "302.10", "h": "-0.5", "l": 1E-2, "c": 0.1, "v": 10000, "n": 3, "vw": 1.000000000000000001},
+ {"t": "2024-01-02T09:00:00.1234567Z", "o": 9.99, "h": 10, "l": 9, "c": 9.5, "v": 1, "n": 4, "vw": 9.7},
+ {"t": "2024-01-02T09:00:00.000000Z", "o": 12345678901234567890.12345678901234567890, "h": -10000.00010000, "l": 0.00000000000000000001, "c": 100000000, "v": 123456789012345678901, "n": 5, "vw": -0.1000},
+ {"t": "2024-01-02T04:00:00-05:00", "o": 1, "h": 1, "l": 1, "c": 1, "v": 1, "n": 6, "vw": 1},
+ {"t": "1999-12-31T23:59:59.999999Z", "o": 1, "h": 1, "l": 1, "c": 1, "v": 1, "n": 7, "vw": 1},
+ {"t": "0001-01-01T00:00:00Z", "o": 1, "h": 1, "l": 1, "c": 1, "v": 1, "n": 8, "vw": 1},
+ {"t": "9999-12-31T23:59:59.999999Z", "o": 1, "h": 1, "l": 1, "c": 1, "v": 1, "n": 9, "vw": 1},
+ {"t": "2016-12-31T23:59:60Z", "o": 1, "h": 1, "l": 1, "c": 1, "v": 1, "n": 10, "vw": 1},
+ {"t": "2024-01-01T24:00:00Z", "o": 1, "h": 1, "l": 1, "c": 1, "v": 1, "n": 11, "vw": 1},
+ {"t": "1970-01-01T00:00:00Z", "o": 1, "h": 1, "l": 1, "c": 1, "v": 1, "n": 12, "vw": 1},
+ {"t": "2100-02-28T12:00:00.000001Z", "o": 1, "h": 1, "l": 1, "c": 1, "v": 1, "n": 13, "vw": 1},
+ {"t": "2000-02-29T00:00:00Z", "o": 1, "h": 1, "l": 1, "c": 1, "v": 1, "n": 14, "vw": 1}
+]}, "next_page_token": null}$j$::text AS body;
+SELECT sim('faults', jsonb_build_object('path', '/v2/stocks/bars', 'raw', body, 'content_type', 'application/json')) IS NOT NULL AS armed
+FROM odd_bars;
+CREATE TEMP TABLE odd_rows AS SELECT * FROM alpaca_stock_bars(ARRAY['AAPL'], '1Day');
+SELECT count(*) AS bars, count(*) FILTER (WHERE a::text IS DISTINCT FROM j::text) AS not_as_input_functions_read_them
+FROM odd_rows a
+FULL JOIN (SELECT 'AAPL'::text AS symbol, t, o, h, l, c, v, n, vw
+           FROM odd_bars, jsonb_to_recordset(body::jsonb -> 'bars' -> 'AAPL')
+                AS x(t timestamptz, o numeric, h numeric, l numeric, c numeric, v numeric, n bigint, vw numeric)) j
+ON a.trade_count = j.n;
+-- ... and numeric's stored bytes: the same digits, scale and header (numeric_send, the stored size)
+CREATE TEMP TABLE odd_expected AS
+SELECT x.* FROM odd_bars, jsonb_to_recordset(body::jsonb -> 'bars' -> 'AAPL')
+     AS x(o numeric, h numeric, l numeric, c numeric, v numeric, n bigint, vw numeric);
+SELECT count(*) FILTER (WHERE (numeric_send(a.open), numeric_send(a.high), numeric_send(a.low), numeric_send(a.close),
+                               numeric_send(a.volume), numeric_send(a.vwap),
+                               pg_column_size(a.open), pg_column_size(a.high), pg_column_size(a.low),
+                               pg_column_size(a.close), pg_column_size(a.volume), pg_column_size(a.vwap))
+                          IS DISTINCT FROM
+                              (numeric_send(j.o), numeric_send(j.h), numeric_send(j.l), numeric_send(j.c),
+                               numeric_send(j.v), numeric_send(j.vw),
+                               pg_column_size(j.o), pg_column_size(j.h), pg_column_size(j.l),
+                               pg_column_size(j.c), pg_column_size(j.v), pg_column_size(j.vw))) AS numerics_stored_otherwise
+FROM odd_rows a JOIN odd_expected j ON a.trade_count = j.n;
+SELECT trade_count, timestamp AT TIME ZONE 'UTC' AS utc, open, high, low, close, volume, vwap FROM odd_rows ORDER BY trade_count;
+-- ... and what they refuse, refused
+SELECT t, sim('faults', jsonb_build_object('path', '/v2/stocks/bars', 'body',
+                  jsonb_build_object('bars', jsonb_build_object('AAPL', jsonb_build_array(jsonb_build_object('t', t, 'o', 1))),
+                                     'next_page_token', NULL))) IS NOT NULL AS armed,
+       sqlstate_of($$SELECT * FROM alpaca_stock_bars(ARRAY['AAPL'], '1Day')$$)
+FROM unnest(ARRAY['2023-02-29T00:00:00Z', '2024-13-01T00:00:00Z', '2024-01-01T00:60:00Z', '0000-01-01T00:00:00Z']) AS t;
 -- a page that repeats its token is an upstream fault, not a loop
 SELECT sim('faults', '{"path": "/v2/stocks/bars", "times": 3, "body": {"bars": {"AAPL": [{"t": "2026-11-24T05:00:00Z", "o": 1, "h": 1, "l": 1, "c": 1, "v": 1, "n": 1, "vw": 1}]}, "next_page_token": "again"}}') IS NOT NULL AS armed;
 SELECT sqlstate_of($$SELECT * FROM alpaca_stock_bars(ARRAY['AAPL'], '1Day')$$);

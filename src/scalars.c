@@ -23,7 +23,9 @@
 #include "common/jsonapi.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/lsyscache.h"
+#include "utils/numeric.h"
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
@@ -297,6 +299,90 @@ alpaca_string_value(char *start, char *end)
 	return plain ? pnstrdup(s, n) : alpaca_unescape(s, n);
 }
 
+/*
+ * The common forms, without the input functions' general parsing (a bar is
+ * six numbers and a time, a million bars a few seconds of numeric_in and
+ * timestamptz_in): the same values they give, digit for digit; any other
+ * form is left to them.
+ */
+
+/*
+ * A plain decimal (already checked as a JSON number: "-"? digits, "."
+ * digits?) of at most 18 digits and no exponent, as numeric_in reads it:
+ * its digits over 10^(digits after the point), that many of them kept.
+ */
+static bool
+fast_numeric(const char *s, Datum *result)
+{
+	const char *p = s;
+	int64		m = 0;
+	int			digits = 0;
+	int			scale = 0;
+	bool		neg = (*p == '-');
+
+	if (neg)
+		p++;
+	for (; *p >= '0' && *p <= '9'; p++, digits++)
+		m = m * 10 + (*p - '0');
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++, digits++, scale++)
+			m = m * 10 + (*p - '0');
+	/* 18 digits cannot overflow; an exponent, or anything else, is numeric_in's */
+	if (*p != '\0' || digits == 0 || digits > 18)
+		return false;
+	*result = NumericGetDatum(int64_div_fast_to_numeric(neg ? -m : m, scale));
+	return true;
+}
+
+static int
+two(const char *p)
+{
+	return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+/*
+ * An RFC 3339 time (already checked for form) as timestamptz_in reads it,
+ * for the form Alpaca sends: YYYY-MM-DDTHH:MM:SS, up to six digits of
+ * fraction (no rounding), Z.  Other separators, offsets, longer fractions
+ * (rounded by timestamptz_in) and values out of range are timestamptz_in's,
+ * to accept or refuse.
+ */
+static bool
+fast_timestamptz(const char *s, Datum *result)
+{
+	int			year = two(s) * 100 + two(s + 2);
+	int			mon = two(s + 5);
+	int			mday = two(s + 8);
+	int			hour = two(s + 11);
+	int			min = two(s + 14);
+	int			sec = two(s + 17);
+	const char *p = s + 19;
+	int64		usec = 0;
+	int			frac = 0;
+	TimestampTz t;
+
+	if (s[10] != 'T' || year < 1 || mon < 1 || mon > 12 || mday < 1 ||
+		mday > day_tab[isleap(year)][mon - 1] || hour > 23 || min > 59 || sec > 59)
+		return false;
+	if (*p == '.')
+	{
+		for (p++; *p >= '0' && *p <= '9'; p++, frac++)
+			usec = usec * 10 + (*p - '0');
+		if (frac > 6)
+			return false;
+		for (int k = frac; k < 6; k++)
+			usec *= 10;
+	}
+	if (p[0] != 'Z' || p[1] != '\0')
+		return false;
+	t = ((int64) (date2j(year, mon, mday) - POSTGRES_EPOCH_JDATE) * SECS_PER_DAY +
+		 (hour * MINS_PER_HOUR + min) * SECS_PER_MINUTE + sec) * USECS_PER_SEC + usec;
+	if (!IS_VALID_TIMESTAMP(t))
+		return false;
+	*result = TimestampTzGetDatum(t);
+	return true;
+}
+
 /* Later than this is not a time Alpaca means: 9999-12-31T23:59:59Z. */
 #define MAX_EPOCH INT64CONST(253402300799)
 
@@ -322,6 +408,12 @@ alpaca_convert_scalar(Conv *c, const char *field, char *token, JsonTokenType tt,
 		case COL_NUMERIC:
 			if (tt != JSON_TOKEN_NUMBER && !(is_string && alpaca_is_decimal(token, strlen(token))))
 				alpaca_value_error(field, "a decimal number", tt, token);
+			{
+				Datum		d;
+
+				if (c->typmod < 0 && fast_numeric(token, &d))
+					return d;
+			}
 			break;
 		case COL_INT:
 			{
@@ -330,7 +422,18 @@ alpaca_convert_scalar(Conv *c, const char *field, char *token, JsonTokenType tt,
 				if ((tt != JSON_TOKEN_NUMBER && !is_string) || !alpaca_is_integer(token))
 					alpaca_value_error(field, "an integer", tt, token);
 				errno = 0;
-				v = strtoi64(token, NULL, 10);
+				if (strlen(token) <= 18)
+				{
+					/* checked above: "-"? and up to 18 digits, which cannot overflow */
+					const char *p = token + (token[0] == '-');
+
+					for (v = 0; *p; p++)
+						v = v * 10 + (*p - '0');
+					if (token[0] == '-')
+						v = -v;
+				}
+				else
+					v = strtoi64(token, NULL, 10);
 				if (errno == ERANGE ||
 					(c->typid == INT4OID && (v < PG_INT32_MIN || v > PG_INT32_MAX)) ||
 					(c->typid == INT2OID && (v < PG_INT16_MIN || v > PG_INT16_MAX)))
@@ -358,6 +461,12 @@ alpaca_convert_scalar(Conv *c, const char *field, char *token, JsonTokenType tt,
 			}
 			if (!is_string || !alpaca_is_rfc3339(token))
 				alpaca_value_error(field, "an RFC 3339 time", tt, token);
+			{
+				Datum		d;
+
+				if (c->typid == TIMESTAMPTZOID && c->typmod < 0 && fast_timestamptz(token, &d))
+					return d;
+			}
 			break;
 		case COL_DATE:
 			/* Alpaca sends some dates as date-times: the date as written */
