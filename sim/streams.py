@@ -14,7 +14,8 @@ misbehaves on purpose: {"disconnect": true} cuts every open stream now (no
 close frame), {"stall": true} makes the open trade_updates connections go
 silent (no events, no pong: a half-open connection), {"inject": "text"}
 sends a message exactly as given (hostile
-tests), {"lose": n} silently drops the next n trade events,
+tests), {"lose": n} silently drops the next n trade events, {"lose_for":
+[client_order_id, ...]} every event of those orders,
 {"replay": n} sends the last n again on the next connection, and
 {"drop_every": n} cuts a connection after every n events it sends.
 """
@@ -50,6 +51,7 @@ class Streams:
         self.events = []          # every trade_updates message, in order
         self.seen = {}            # order id -> what the last event reported
         self.lose = 0
+        self.lose_for = set()     # client_order_ids whose every event is lost
         self.replay = 0
         self.drop_every = 0
         self.connections = 0      # trade_updates connections so far
@@ -62,6 +64,8 @@ class Streams:
         for k in ("lose", "replay", "drop_every"):
             if k in body:
                 setattr(self, k, int(body[k]))
+        if "lose_for" in body:
+            self.lose_for = set(body["lose_for"] or [])
         if body.get("disconnect"):
             self.generation += 1
         if body.get("stall"):
@@ -73,7 +77,8 @@ class Streams:
             self.events.append({"_raw": body["inject"]})
         self.cv.notify_all()
         return {"events": len(self.events), "connections": self.connections, "open": self.open,
-                "lose": self.lose, "replay": self.replay, "drop_every": self.drop_every}
+                "lose": self.lose, "lose_for": sorted(self.lose_for), "replay": self.replay,
+                "drop_every": self.drop_every}
 
     def emit(self):
         """An event for every order whose state changed (the caller holds the lock)."""
@@ -160,6 +165,9 @@ def serve_websocket(handler, sim):
                     lost = min(st.lose, len(out))
                     st.lose -= lost
                     out = out[lost:]
+                    if st.lose_for:
+                        out = [m for m in out
+                               if (m.get("data") or {}).get("order", {}).get("client_order_id") not in st.lose_for]
                 else:
                     out = []
                 # read with the events: a test that sets it after reading an

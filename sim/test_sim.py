@@ -725,6 +725,17 @@ class SimulatorStreams(WebSocketClient, LiveSimulator):
         self.recv(sock)
         self.assertEqual(sock.recv(1), b"")
         self.post("/_sim/stream", {"drop_every": 0})
+        sock, _ = self.ws()
+        self.post("/_sim/stream", {"lose_for": ["lost-for-good"]})   # every event of that order
+        self.order(type="limit", limit_price="1", client_order_id="lost-for-good")
+        kept = self.order(type="limit", limit_price="1")
+        seen = []
+        while seen.count(kept["id"]) < 2:     # (an event of an earlier order may come first)
+            o = self.recv(sock)["data"]["order"]
+            self.assertNotEqual(o["client_order_id"], "lost-for-good")
+            seen.append(o["id"])
+        self.post("/_sim/stream", {"lose_for": []})
+        sock.close()
 
     def test_activity_events_stay_open_and_push_new_ones(self):
         import socket
