@@ -131,6 +131,17 @@ SELECT (alpaca_request('POST', '/_sim/market_stream', jsonb_build_object('family
 SELECT pg_sleep(0.5);
 SELECT symbol, trade_price FROM alpaca_live_prices WHERE symbol LIKE '%/USD' ORDER BY 1;
 
+-- a message refused, a newer trade may have been lost: the row's trade is
+-- no longer the latest by the connection, only by its age
+ALTER SYSTEM SET alpaca.live_prices_max_age = 1;
+SELECT pg_reload_conf();
+SELECT pg_sleep(1.2);
+SET alpaca.max_order_notional = '1000000';
+SELECT price, price_source FROM alpaca_preview_order('BTC/USD', qty => 1, side => 'buy', time_in_force => 'gtc');
+RESET alpaca.max_order_notional;
+ALTER SYSTEM RESET alpaca.live_prices_max_age;
+SELECT pg_reload_conf();
+
 -- a cut stream is opened again, and followed
 SELECT sim('market_stream', '{"disconnect": true}') IS NOT NULL AS cut;
 SELECT sim('prices', '{"AAPL": "189.50"}') IS NOT NULL AS pinned;
