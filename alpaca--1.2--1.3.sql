@@ -760,7 +760,10 @@ BEGIN
                     RAISE EXCEPTION 'refused';
                 END IF;
                 at := (e ->> 't')::timestamptz;
-                IF NOT pg_catalog.isfinite(at) THEN
+                -- a time to come is refused: kept, it would outrank every
+                -- later trade (never older than what the row holds) and stay
+                -- current while the connection lasts
+                IF NOT pg_catalog.isfinite(at) OR at > pg_catalog.clock_timestamp() + '1 minute'::pg_catalog.interval THEN
                     RAISE EXCEPTION 'refused';
                 END IF;
                 IF e ->> 'T' = 't' THEN

@@ -113,12 +113,14 @@ SELECT writes_while_ticking() BETWEEN 1 AND 3 AS at_most_once_per_interval;
 ALTER SYSTEM SET alpaca.live_prices_interval = '100ms';
 SELECT pg_reload_conf();
 
--- what the stream sends is read strictly: a NaN, a string, a price of 0,
+-- what the stream sends is read strictly: a time to come (2099: kept, it
+-- would outrank every later trade and stay current), a NaN, a string, a price of 0,
 -- an impossible time, a symbol not subscribed, invalid JSON, a key twice;
 -- each is refused and the row keeps the last good trade
 SELECT sim('prices', '{"BTC/USD": "64500"}') IS NOT NULL AS pinned;
 SELECT live_until($$(SELECT trade_price = 64500 FROM alpaca_live_prices WHERE symbol = 'BTC/USD')$$) AS before_hostile;
 SELECT (alpaca_request('POST', '/_sim/market_stream', jsonb_build_object('family', 'crypto', 'inject', jsonb_build_array(
+    '[{"T":"t","S":"BTC/USD","p":1,"s":1,"t":"2099-01-01T00:00:00Z"}]',
     '[{"T":"t","S":"BTC/USD","p":"NaN","s":1,"t":"2030-01-01T00:00:00Z"}]',
     '[{"T":"t","S":"BTC/USD","p":0,"s":1,"t":"2030-01-01T00:00:00Z"}]',
     '[{"T":"t","S":"BTC/USD","p":1,"s":1,"t":"2030-02-31T00:00:00Z"}]',
@@ -128,6 +130,17 @@ SELECT (alpaca_request('POST', '/_sim/market_stream', jsonb_build_object('family
     '[{"T":"t","S":"BTC/USD","p":1,"p":2,"s":1,"t":"2030-01-01T00:00:00Z"}]'))) ->> 'injected')::int AS injected;
 SELECT pg_sleep(0.5);
 SELECT symbol, trade_price FROM alpaca_live_prices WHERE symbol LIKE '%/USD' ORDER BY 1;
+
+-- a message refused, a newer trade may have been lost: the row's trade is
+-- no longer the latest by the connection, only by its age
+ALTER SYSTEM SET alpaca.live_prices_max_age = 1;
+SELECT pg_reload_conf();
+SELECT pg_sleep(1.2);
+SET alpaca.max_order_notional = '1000000';
+SELECT price, price_source FROM alpaca_preview_order('BTC/USD', qty => 1, side => 'buy', time_in_force => 'gtc');
+RESET alpaca.max_order_notional;
+ALTER SYSTEM RESET alpaca.live_prices_max_age;
+SELECT pg_reload_conf();
 
 -- a cut stream is opened again, and followed
 SELECT sim('market_stream', '{"disconnect": true}') IS NOT NULL AS cut;

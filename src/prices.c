@@ -146,6 +146,23 @@ publish(int k, int64 id)
 	SpinLockRelease(&shared->mutex);
 }
 
+/*
+ * A message of a live connection was lost (refused, not stored, out of
+ * memory): a newer trade may have come on it, so what was written on it so
+ * far is no longer the latest by the connection rule.  The connection goes
+ * on under a new id; its rows are current again as their next trades come.
+ */
+static bool lost[2];
+
+static void
+renumber(int k)
+{
+	if (feeds[k].state != FEED_LIVE)
+		return;
+	feeds[k].connection = Max((int64) GetCurrentTimestamp(), feeds[k].connection + 1);
+	publish(k, feeds[k].connection);
+}
+
 /* ---- symbol lists ---- */
 
 static List *
@@ -515,6 +532,7 @@ read_message(AlpacaMessage *m, StringInfo batch)
 	{
 		ErrorData  *e = alpaca_worker_subabort(here, owner);
 
+		lost[m->source] = true;
 		ereport(LOG, (errmsg("alpaca prices: a stream message was refused: %s", e->message)));
 		alpaca_worker_report(psprintf("a stream message was refused: %s", e->message));
 		ok = false;
@@ -527,7 +545,8 @@ read_message(AlpacaMessage *m, StringInfo batch)
 static void
 store(MemoryContext cxt)
 {
-	List	   *controls[2] = {NIL, NIL};
+	/* in cxt (SPI_finish frees what SPI's context holds), volatile (read after PG_CATCH) */
+	List	   *volatile controls[2] = {NIL, NIL};
 
 	if (inbox.head == NULL)
 		return;
@@ -571,7 +590,13 @@ store(MemoryContext cxt)
 				deconstruct_array(DatumGetArrayTypeP(c), TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &ne);
 				for (int i = 0; i < ne; i++)
 					if (!enulls[i])
-						controls[k] = lappend(controls[k], MemoryContextStrdup(cxt, TextDatumGetCString(elems[i])));
+					{
+						char	   *msg = TextDatumGetCString(elems[i]);
+						MemoryContext old = MemoryContextSwitchTo(cxt);
+
+						controls[k] = lappend(controls[k], pstrdup(msg));
+						MemoryContextSwitchTo(old);
+					}
 			}
 		}
 		alpaca_worker_commit();
@@ -581,6 +606,7 @@ store(MemoryContext cxt)
 		ErrorData  *e = alpaca_worker_abort(cxt);
 
 		set_error("storing live prices", e->message);
+		lost[0] = lost[1] = true;
 	}
 	PG_END_TRY();
 	MemoryContextSwitchTo(cxt);
@@ -588,6 +614,10 @@ store(MemoryContext cxt)
 	for (int k = 0; k < 2; k++)
 	{
 		ListCell   *lc;
+
+		if (lost[k])
+			renumber(k);
+		lost[k] = false;
 
 		foreach(lc, controls[k])
 			control(&feeds[k], lfirst(lc));
@@ -746,6 +776,8 @@ alpaca_prices_main(Datum arg)
 		{
 			inbox.overflow = false;
 			set_error("live prices", "a stream message was lost (out of memory)");
+			renumber(0);
+			renumber(1);
 		}
 	}
 }
