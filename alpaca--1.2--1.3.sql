@@ -701,9 +701,15 @@ BEGIN
         SELECT o.symbol, o.asset_class FROM @extschema@.alpaca_orders(status => 'open') o;
     ELSIF source = 'watchlist' THEN
         IF watchlist IS NOT NULL AND watchlist <> '' THEN
-            RETURN QUERY
-            SELECT a.symbol, a.class FROM @extschema@.alpaca_watchlist_by_name(watchlist) w,
-                   LATERAL pg_catalog.jsonb_to_recordset(w.assets) AS a(symbol text, class text);
+            -- a watchlist gone (a role may delete it) leaves the other symbols streamed
+            BEGIN
+                RETURN QUERY
+                SELECT a.symbol, a.class FROM @extschema@.alpaca_watchlist_by_name(watchlist) w,
+                       LATERAL pg_catalog.jsonb_to_recordset(w.assets) AS a(symbol text, class text);
+            EXCEPTION WHEN OTHERS THEN
+                RAISE WARNING 'alpaca prices: the watchlist % (alpaca.live_prices_watchlist) could not be read: %',
+                    pg_catalog.quote_literal(watchlist), SQLERRM;
+            END;
         END IF;
     END IF;
 END

@@ -78,6 +78,20 @@ SELECT pg_reload_conf();
 RESET alpaca.max_order_notional;
 SELECT sim('prices', '{"AAPL": "188.25"}') IS NOT NULL AS pinned;
 SELECT live_until($$(SELECT trade_price = 188.25 FROM alpaca_live_prices WHERE symbol = 'AAPL')$$) AS mended;
+-- a stalled stream (silent, not given up yet) is not current once nothing
+-- was heard for alpaca.live_prices_max_age: the Market Data API again
+ALTER SYSTEM SET alpaca.live_prices_max_age = 1;
+SELECT pg_reload_conf();
+SELECT sim('market_stream', '{"stall": true}') IS NOT NULL AS stalled;
+SELECT pg_sleep(1.5);
+SET alpaca.max_order_notional = '1000';
+SELECT * FROM live_preview(5);
+RESET alpaca.max_order_notional;
+ALTER SYSTEM RESET alpaca.live_prices_max_age;
+SELECT pg_reload_conf();
+SELECT sim('market_stream', '{"disconnect": true}') IS NOT NULL AS cut;
+SELECT sim('prices', '{"AAPL": "188.50"}') IS NOT NULL AS pinned;
+SELECT live_until($$(SELECT trade_price = 188.50 FROM alpaca_live_prices WHERE symbol = 'AAPL')$$) AS streaming_again;
 
 -- a role granted a kind reads it, and no role but the worker writes it
 CREATE ROLE alpaca_live_reader;
@@ -173,6 +187,14 @@ WHERE p.symbol IN ('AMZN', 'BTCUSD', 'BTC/USD') ORDER BY 1;
 SELECT count(*) > 0 AS closed FROM alpaca_close_all_positions();
 ALTER SYSTEM RESET alpaca.mirror;
 SELECT pg_reload_conf();
+
+-- a watchlist gone leaves the other symbols streamed (a role may delete it)
+ALTER SYSTEM SET alpaca.live_prices_watchlist = 'no-such-watchlist';
+SELECT pg_reload_conf();
+SELECT status FROM alpaca_place_order('NVDA', qty => 1, side => 'buy', type => 'limit', limit_price => 1,
+                                      client_order_id => 'live-nvda') \gset
+SELECT live_until($$(SELECT count(*) = 1 FROM alpaca_live_prices WHERE symbol = 'NVDA')$$) AS streamed_without_the_watchlist;
+SELECT sqlstate_of($$SELECT alpaca_cancel_order((SELECT id FROM alpaca_order_by_client_id('live-nvda')))$$) AS canceled;
 
 -- off: the worker disconnects
 ALTER SYSTEM RESET alpaca.live_prices;

@@ -98,6 +98,7 @@ typedef struct PricesShared
 {
 	slock_t		mutex;
 	int64		connection[2];	/* when it authenticated; 0: none */
+	TimestampTz heard[2];		/* when its last message was stored */
 } PricesShared;
 
 static PricesShared *shared = NULL;
@@ -121,21 +122,44 @@ alpaca_prices_shmem_startup(void)
 	}
 }
 
+/*
+ * The connection rule holds only while the stream is heard from: a stalled
+ * connection (silent, not yet hung up) or a worker busy elsewhere (asking
+ * Alpaca for the symbols) is not known to have missed nothing, so after
+ * alpaca.live_prices_max_age without a message stored it is not current.
+ * Nor is a delayed feed, whose trades are 15 minutes old when they come.
+ */
 int64
 alpaca_prices_connection(const char *asset_class)
 {
 	int64		id = 0;
+	TimestampTz heard = 0;
 
 	if (shared == NULL)
+		return 0;
+	if (strcmp(asset_class, "us_equity") == 0 && strncmp(alpaca_live_prices_feed, "delayed", 7) == 0)
 		return 0;
 	for (int k = 0; k < 2; k++)
 		if (strcmp(asset_class, feeds[k].asset_class) == 0)
 		{
 			SpinLockAcquire(&shared->mutex);
 			id = shared->connection[k];
+			heard = shared->heard[k];
 			SpinLockRelease(&shared->mutex);
 		}
-	return id;
+	if (!TimestampDifferenceExceeds(heard, GetCurrentTimestamp(), alpaca_live_prices_max_age_s * 1000))
+		return id;
+	return 0;
+}
+
+static void
+heard_now(int k)
+{
+	TimestampTz now = GetCurrentTimestamp();
+
+	SpinLockAcquire(&shared->mutex);
+	shared->heard[k] = now;
+	SpinLockRelease(&shared->mutex);
 }
 
 static void
@@ -547,6 +571,8 @@ store(MemoryContext cxt)
 {
 	/* in cxt (SPI_finish frees what SPI's context holds), volatile (read after PG_CATCH) */
 	List	   *volatile controls[2] = {NIL, NIL};
+	/* a batch of the feed's messages stored: it is heard from */
+	volatile bool stored[2] = {false, false};
 
 	if (inbox.head == NULL)
 		return;
@@ -571,6 +597,7 @@ store(MemoryContext cxt)
 			appendStringInfoChar(&batch, ']');
 			if (n == 0)
 				continue;
+			stored[k] = true;
 			if (SPI_execute_with_args(psprintf("SELECT stored, refused, control FROM %s($1::pg_catalog.jsonb, $2, $3, $4)",
 											   alpaca_extension_object(&ext, "alpaca_live_prices_store")),
 									  4, (Oid[]) {TEXTOID, TEXTOID, TEXTARRAYOID, INT8OID},
@@ -607,6 +634,7 @@ store(MemoryContext cxt)
 
 		set_error("storing live prices", e->message);
 		lost[0] = lost[1] = true;
+		stored[0] = stored[1] = false;
 	}
 	PG_END_TRY();
 	MemoryContextSwitchTo(cxt);
@@ -621,9 +649,11 @@ store(MemoryContext cxt)
 
 		foreach(lc, controls[k])
 			control(&feeds[k], lfirst(lc));
-		/* rows written on this connection are current while it lasts */
+		/* rows written on this connection are current while it lasts, and is heard */
 		if (feeds[k].state == FEED_LIVE)
 			publish(k, feeds[k].connection);
+		if (stored[k])
+			heard_now(k);
 	}
 }
 
