@@ -189,10 +189,10 @@ ALTER SYSTEM RESET alpaca.mirror;
 SELECT pg_reload_conf();
 
 -- a watchlist gone leaves the other symbols streamed (a role may delete it)
-ALTER SYSTEM SET alpaca.live_prices_watchlist = 'no-such-watchlist';
-SELECT pg_reload_conf();
 SELECT status FROM alpaca_place_order('NVDA', qty => 1, side => 'buy', type => 'limit', limit_price => 1,
                                       client_order_id => 'live-nvda') \gset
+ALTER SYSTEM SET alpaca.live_prices_watchlist = 'no-such-watchlist';
+SELECT pg_reload_conf();
 SELECT live_until($$(SELECT count(*) = 1 FROM alpaca_live_prices WHERE symbol = 'NVDA')$$) AS streamed_without_the_watchlist;
 SELECT sqlstate_of($$SELECT alpaca_cancel_order((SELECT id FROM alpaca_order_by_client_id('live-nvda')))$$) AS canceled;
 
